@@ -1,0 +1,72 @@
+"""Conversions between pure deadline records and their database rows."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from deadlines.db.models import DeadlineRow
+from deadlines.records import DeadlineRecord, format_time
+
+# The fields whose change is a new revision of a deadline (what voters see or rely on).
+TRACKED = (
+    "title_en", "title_ko", "description_en", "description_ko", "kind", "audiences", "opens",
+    "closes", "opens_time", "closes_time", "local_time", "timezone", "source", "status",
+)
+
+
+def record_values(record: DeadlineRecord) -> dict[str, Any]:
+    return {
+        "election_id": record.election_id,
+        "slug": record.id,
+        "title_en": record.title["en"],
+        "title_ko": record.title["ko"],
+        "description_en": record.description.get("en", ""),
+        "description_ko": record.description.get("ko", ""),
+        "kind": record.kind,
+        "audiences": list(record.audiences),
+        "opens": record.opens,
+        "closes": record.closes,
+        "opens_time": format_time(record.opens_time),
+        "closes_time": format_time(record.closes_time),
+        "local_time": record.local_time,
+        "timezone": record.timezone,
+        "opens_at": record.opening_instant(),
+        "closes_at": record.closing_instant(),
+        "source": dict(record.source),
+        "status": record.status,
+    }
+
+
+def _time(value: str | None) -> time | None:
+    return time.fromisoformat(value) if value else None
+
+
+def row_to_record(row: DeadlineRow) -> DeadlineRecord:
+    description = {k: v for k, v in (("en", row.description_en), ("ko", row.description_ko)) if v}
+    return DeadlineRecord(
+        election_id=row.election_id,
+        id=row.slug,
+        title={"en": row.title_en, "ko": row.title_ko},
+        description=description,
+        kind=row.kind,  # type: ignore[arg-type]
+        audiences=tuple(row.audiences),
+        opens=row.opens,
+        closes=row.closes,
+        opens_time=_time(row.opens_time),
+        closes_time=_time(row.closes_time),
+        local_time=row.local_time,
+        timezone=row.timezone,
+        source=row.source,
+        status=row.status,
+        revision=row.revision,
+    )
+
+
+def row_snapshot(row: DeadlineRow) -> dict[str, Any]:
+    """The tracked fields of a row in JSON form, for the audit log."""
+    out: dict[str, Any] = {}
+    for name in (*TRACKED, "revision"):
+        value = getattr(row, name)
+        out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out

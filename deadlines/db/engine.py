@@ -1,0 +1,114 @@
+"""Engine construction and schema migration (Alembic), with connection errors made readable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlmodel import Session
+
+from deadlines.errors import StorageError
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (SQLAlchemy would otherwise look for psycopg2)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def redact(url: str) -> str:
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (web) go on while a writer (worker, CLI) commits; the busy timeout makes
+    # concurrent writers wait instead of failing at once.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError as e:
+        raise StorageError(f"invalid database URL {url!r}: expected e.g. sqlite:///deadlines.db") from e
+    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    if parsed.get_backend_name() == "sqlite":
+        kwargs = {"connect_args": {"timeout": 10}}
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": 5}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, ImportError) as e:
+        raise StorageError(f"cannot use database URL {redact(url)}: {e}") from e
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as e:
+        reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
+        raise StorageError(f"cannot connect to database {redact(str(engine.url))}: {reason}") from e
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to the latest migration."""
+    from alembic import command
+
+    check_connection(engine)
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except OperationalError as e:
+        reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
+        raise StorageError(f"migration failed on {redact(str(engine.url))}: {reason}") from e
+
+
+def is_initialised(engine: Engine) -> bool:
+    check_connection(engine)
+    return inspect(engine).has_table("deadline")
+
+
+def require_initialised(engine: Engine) -> None:
+    if not is_initialised(engine):
+        raise StorageError(
+            f"database {redact(str(engine.url))} has no tables yet: run `deadlines init` first"
+        )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on any error (nothing half-stored)."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,136 @@
+"""Database tables: elections, deadline records, live rule revisions, notices, drafts, audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from deadlines.db.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _when(**kw: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, **kw)
+
+
+class RuleRevision(SQLModel, table=True):
+    """One revision of a rule set or election document; the latest per (kind, key) is live."""
+
+    __tablename__ = "rule_revision"
+    __table_args__ = (UniqueConstraint("kind", "key", "revision", name="uq_rule_revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)  # "ruleset" or "election"
+    key: str = Field(max_length=100, index=True)
+    revision: int
+    document: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    origin: str = Field(max_length=16)  # "file" or "console"
+    source_file: str | None = Field(default=None, max_length=500)
+    removed: bool = False
+    actor: str = Field(max_length=100)
+    created_at: datetime = _when()
+
+
+class ElectionRow(SQLModel, table=True):
+    __tablename__ = "election"
+
+    id: str = Field(primary_key=True, max_length=100)
+    name_en: str
+    name_ko: str
+    ruleset_id: str = Field(max_length=100)
+    day: date
+    timezone: str = Field(max_length=64)
+    anchors: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="active", max_length=16)
+    updated_at: datetime = _when()
+
+
+class DeadlineRow(SQLModel, table=True):
+    """A stored deadline record; (election_id, slug) is its identity forever."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (UniqueConstraint("election_id", "slug", name="uq_deadline_slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    election_id: str = Field(foreign_key="election.id", index=True, max_length=100)
+    slug: str = Field(max_length=100)
+    title_en: str
+    title_ko: str
+    description_en: str = Field(default="", sa_type=Text)
+    description_ko: str = Field(default="", sa_type=Text)
+    kind: str = Field(max_length=16)
+    audiences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    opens: date | None = None
+    closes: date | None = None
+    opens_time: str | None = Field(default=None, max_length=5)
+    closes_time: str | None = Field(default=None, max_length=5)
+    local_time: bool = False
+    timezone: str = Field(max_length=64)
+    opens_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    status: str = Field(default="published", max_length=16, index=True)
+    revision: int = 1
+    source: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _when()
+    updated_at: datetime = _when()
+
+
+class NoticeRow(SQLModel, table=True):
+    __tablename__ = "notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=500)
+    sha256: str = Field(max_length=64, index=True)
+    headline: str | None = None
+    published: date | None = None
+    election_id: str | None = Field(default=None, max_length=100)
+    content: str = Field(sa_type=Text)
+    ingested_at: datetime = _when()
+
+
+class DraftRow(SQLModel, table=True):
+    """A record extracted from a notice, waiting for staff review."""
+
+    __tablename__ = "draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    election_id: str | None = Field(default=None, max_length=100)
+    kind: str = Field(max_length=16)
+    starts: date | None = None
+    ends: date | None = None
+    time_starts: str | None = Field(default=None, max_length=5)
+    time_ends: str | None = Field(default=None, max_length=5)
+    timezone: str | None = Field(default=None, max_length=64)
+    audiences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    headline: str | None = None
+    quote: str = Field(sa_type=Text)
+    span_start: int
+    span_end: int
+    confidence: float
+    warnings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    past: bool = False
+    outcome: str = Field(max_length=16)  # confirmed, conflict, new, past
+    rule: str | None = Field(default=None, max_length=100)
+    message: str = ""
+    status: str = Field(default="pending", max_length=16, index=True)
+    created_at: datetime = _when()
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _when(index=True)
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=50)
+    target: str = Field(max_length=200)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -1,0 +1,261 @@
+"""Data access: applying rules, listing records, storing notices and drafts, the audit log.
+
+Every function takes the session explicitly and never commits: the caller's transaction
+decides, so a failure anywhere stores nothing half-way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from deadlines.db.convert import TRACKED, record_values, row_snapshot, row_to_record
+from deadlines.db.models import AuditEntry, DeadlineRow, DraftRow, ElectionRow, NoticeRow, RuleRevision
+from deadlines.errors import RulesConflict
+from deadlines.extract.model import ExtractedNotice
+from deadlines.extract.reconcile import Match
+from deadlines.records import DeadlineRecord
+from deadlines.rules.evaluate import evaluate_election
+from deadlines.rules.loader import rulebook_from_documents
+from deadlines.rules.model import RuleBook
+
+
+@dataclass
+class Change:
+    election: str
+    slug: str
+    action: str  # created, updated, cancelled, restored
+    before: str | None = None
+    after: str | None = None
+
+    def __str__(self) -> str:
+        detail = ""
+        if self.before and self.after and self.before != self.after:
+            detail = f": {self.before} -> {self.after}"
+        elif self.after and self.action == "created":
+            detail = f": {self.after}"
+        return f"{self.action:9} {self.election} / {self.slug}{detail}"
+
+
+@dataclass
+class ApplyReport:
+    revisions: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.revisions or self.changes)
+
+
+def audit(*, session: Session, actor: str, action: str, target: str,
+          before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
+          now: datetime) -> None:
+    session.add(AuditEntry(at=now, actor=actor, action=action, target=target, before=before, after=after))
+
+
+def _latest_revisions(session: Session) -> dict[tuple[str, str], RuleRevision]:
+    latest: dict[tuple[str, str], RuleRevision] = {}
+    for row in session.exec(select(RuleRevision).order_by(col(RuleRevision.revision))):
+        latest[(row.kind, row.key)] = row
+    return latest
+
+
+def live_rulebook(*, session: Session) -> RuleBook | None:
+    """The rules every process works from: the latest stored revision of each document."""
+    latest = [r for r in _latest_revisions(session).values() if not r.removed]
+    if not latest:
+        return None
+    return rulebook_from_documents((r.kind, r.document, r.source_file) for r in latest)
+
+
+def _canonical(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, ensure_ascii=False)
+
+
+def _span(opens: date | None, closes: date | None, opens_time: str | None, closes_time: str | None) -> str:
+    def part(d: date | None, t: str | None) -> str:
+        return f"{d}{' ' + t if t else ''}" if d else "-"
+
+    return f"{part(opens, opens_time)} .. {part(closes, closes_time)}"
+
+
+def _sync_revisions(session: Session, book: RuleBook, actor: str, force: bool, now: datetime) -> list[str]:
+    latest = _latest_revisions(session)
+    wanted: dict[tuple[str, str], tuple[dict[str, Any], str | None]] = {}
+    for rs in book.rulesets.values():
+        wanted[("ruleset", rs.id)] = (dict(rs.document), rs.file)
+    for e in book.elections.values():
+        wanted[("election", e.id)] = (dict(e.document), e.file)
+    conflicts: list[str] = []
+    plan: list[tuple[tuple[str, str], dict[str, Any] | None, str | None, RuleRevision | None]] = []
+    for key, (document, file) in wanted.items():
+        current = latest.get(key)
+        if current is not None and not current.removed and _canonical(current.document) == _canonical(document):
+            continue
+        plan.append((key, document, file, current))
+    for key, current in latest.items():
+        if key not in wanted and not current.removed:
+            plan.append((key, None, current.source_file, current))
+    for key, document, _file, current in plan:
+        if current is not None and current.origin == "console" and not force:
+            what = "remove" if document is None else "overwrite"
+            conflicts.append(
+                f"{key[0]} {key[1]}: the files would {what} revision {current.revision}, edited in the"
+                f" console by {current.actor} at {current.created_at:%Y-%m-%d %H:%M} UTC"
+            )
+    if conflicts:
+        raise RulesConflict(
+            "; ".join(conflicts) + ". Export the live rules (`deadlines rules export`) and merge,"
+            " or run `deadlines rules apply --force` to let the files win."
+        )
+    messages: list[str] = []
+    for (kind, key), document, file, current in plan:
+        revision = (current.revision + 1) if current else 1
+        removed = document is None
+        session.add(RuleRevision(
+            kind=kind, key=key, revision=revision,
+            document=document if document is not None else (current.document if current else {}),
+            origin="file", source_file=file, removed=removed, actor=actor, created_at=now,
+        ))
+        audit(session=session, actor=actor, action=f"{kind}.{'remove' if removed else 'revise'}",
+              target=key, before=current.document if current else None, after=document, now=now)
+        messages.append(f"{kind} {key}: {'removed' if removed else f'revision {revision}'}")
+    return messages
+
+
+def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: datetime) -> None:
+    e = book.elections[election_id]
+    values = {
+        "name_en": e.name["en"], "name_ko": e.name["ko"], "ruleset_id": e.ruleset, "day": e.day,
+        "timezone": book.rulesets[e.ruleset].timezone,
+        "anchors": {k: v.isoformat() for k, v in e.anchors.items()},
+        "aliases": list(e.aliases), "status": "active",
+    }
+    row = session.get(ElectionRow, election_id)
+    if row is None:
+        session.add(ElectionRow(id=election_id, updated_at=now, **values))
+        session.flush()
+        return
+    if any(getattr(row, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(row, k, v)
+        row.updated_at = now
+        session.add(row)
+
+
+def sync_records(*, session: Session, election_id: str, records: Sequence[DeadlineRecord],
+                 actor: str, now: datetime) -> list[Change]:
+    """Make the stored deadlines of one election equal `records`; bump revisions on change."""
+    rows = {r.slug: r for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))}
+    changes: list[Change] = []
+    for record in records:
+        values = record_values(record)
+        row = rows.pop(record.id, None)
+        after = _span(record.opens, record.closes, values["opens_time"], values["closes_time"])
+        if row is None:
+            row = DeadlineRow(**values, revision=1, created_at=now, updated_at=now)
+            session.add(row)
+            changes.append(Change(election_id, record.id, "created", None, after))
+            audit(session=session, actor=actor, action="deadline.create", target=f"{election_id}/{record.id}",
+                  after=row_snapshot(row), now=now)
+            continue
+        if all(getattr(row, k) == values[k] for k in TRACKED):
+            continue
+        before_snapshot = row_snapshot(row)
+        before = _span(row.opens, row.closes, row.opens_time, row.closes_time)
+        action = "restored" if row.status == "cancelled" else "updated"
+        for k, v in values.items():
+            setattr(row, k, v)
+        row.revision += 1
+        row.updated_at = now
+        session.add(row)
+        changes.append(Change(election_id, record.id, action, before, after))
+        audit(session=session, actor=actor, action=f"deadline.{action[:-1] if action.endswith('ed') else action}",
+              target=f"{election_id}/{record.id}", before=before_snapshot, after=row_snapshot(row), now=now)
+    for row in rows.values():
+        if row.status == "cancelled":
+            continue
+        before_snapshot = row_snapshot(row)
+        row.status = "cancelled"
+        row.revision += 1
+        row.updated_at = now
+        session.add(row)
+        changes.append(Change(election_id, row.slug, "cancelled"))
+        audit(session=session, actor=actor, action="deadline.cancel", target=f"{election_id}/{row.slug}",
+              before=before_snapshot, after=row_snapshot(row), now=now)
+    return changes
+
+
+def apply_rulebook(*, session: Session, book: RuleBook, actor: str, now: datetime,
+                   force: bool = False) -> ApplyReport:
+    """Make the database's live rules and deadline records match a validated RuleBook."""
+    report = ApplyReport()
+    report.revisions = _sync_revisions(session, book, actor, force, now)
+    for election_id in sorted(book.elections):
+        _sync_election_row(session, book, election_id, now)
+        records = evaluate_election(book, election_id)
+        report.changes += sync_records(session=session, election_id=election_id, records=records,
+                                       actor=actor, now=now)
+    for row in session.exec(select(ElectionRow).where(ElectionRow.status == "active")):
+        if row.id not in book.elections:
+            row.status = "removed"
+            row.updated_at = now
+            session.add(row)
+            report.changes += sync_records(session=session, election_id=row.id, records=[],
+                                           actor=actor, now=now)
+    return report
+
+
+def list_elections(*, session: Session) -> list[ElectionRow]:
+    return list(session.exec(select(ElectionRow).order_by(col(ElectionRow.day))))
+
+
+def list_deadlines(*, session: Session, election_id: str | None = None,
+                   include_cancelled: bool = True) -> list[tuple[DeadlineRecord, DeadlineRow]]:
+    query = select(DeadlineRow)
+    if election_id is not None:
+        query = query.where(DeadlineRow.election_id == election_id)
+    if not include_cancelled:
+        query = query.where(DeadlineRow.status != "cancelled")
+    rows = session.exec(query).all()
+    pairs = [(row_to_record(r), r) for r in rows]
+    pairs.sort(key=lambda p: (p[0].election_id, p[0].opens or p[0].closes or date.max, p[0].id))
+    return pairs
+
+
+def store_notice(*, session: Session, source: str, content: str, sha256: str,
+                 notices: Sequence[ExtractedNotice], matches: Sequence[Sequence[Match]],
+                 election_id: str | None, actor: str, now: datetime) -> list[NoticeRow]:
+    """Store each extracted notice and its drafts, pending staff review."""
+    stored: list[NoticeRow] = []
+    for notice, notice_matches in zip(notices, matches, strict=True):
+        row = NoticeRow(source=source, sha256=sha256, headline=notice.headline, published=notice.published,
+                        election_id=election_id, content=content[notice.span[0]:notice.span[1]],
+                        ingested_at=now)
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        for m in notice_matches:
+            r = m.record
+            session.add(DraftRow(
+                notice_id=row.id, election_id=election_id, kind=r.kind, starts=r.starts, ends=r.ends,
+                time_starts=r.time_starts.strftime("%H:%M") if r.time_starts else None,
+                time_ends=r.time_ends.strftime("%H:%M") if r.time_ends else None,
+                timezone=r.timezone, audiences=list(r.audiences), headline=r.headline, quote=r.quote,
+                span_start=r.span[0], span_end=r.span[1], confidence=r.confidence,
+                warnings=list(r.warnings), past=r.past, outcome=m.outcome, rule=m.rule,
+                message=m.message, status="pending", created_at=now,
+            ))
+        audit(session=session, actor=actor, action="notice.ingest", target=f"notice/{row.id}",
+              after={"source": source, "headline": notice.headline, "drafts": len(notice_matches)}, now=now)
+        stored.append(row)
+    return stored
+
+
+def notice_seen(*, session: Session, sha256: str) -> bool:
+    return session.exec(select(NoticeRow.id).where(NoticeRow.sha256 == sha256)).first() is not None

@@ -1,0 +1,70 @@
+"""The one exception hierarchy of the service, with its mapping to exit codes and HTTP status."""
+
+from __future__ import annotations
+
+
+class DeadlinesError(Exception):
+    """Base of every error the service reports to a user; `str()` is the one-line message."""
+
+    exit_code = 1
+    status = 400
+
+
+class ConfigError(DeadlinesError):
+    """A setting is missing or invalid."""
+
+
+class RuleError(DeadlinesError):
+    """A rule file or rule set is invalid: the message names file, line, id, field and value."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        item: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.item = item
+        self.field = field
+        self.message = message
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "")
+        parts = [p for p in (where, self.item, f"field {self.field!r}" if self.field else "") if p]
+        prefix = ": ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class RuleErrors(DeadlinesError):
+    """Several rule errors found in one pass, so staff see them all at once."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class NoticeError(DeadlinesError):
+    """A notice could not be read (binary, empty, too large, undecodable)."""
+
+
+class NotFound(DeadlinesError):
+    """An election, deadline or notice that does not exist."""
+
+    status = 404
+
+
+class StorageError(DeadlinesError):
+    """The database cannot be reached or refused an operation."""
+
+    status = 503
+
+
+class RulesConflict(DeadlinesError):
+    """Rule files would undo edits staff made in the console; needs --force."""

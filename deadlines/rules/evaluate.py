@@ -1,0 +1,92 @@
+"""Rule evaluation: an election day (and its anchors) plus a rule set give deadline records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+
+from deadlines.errors import NotFound, RuleError
+from deadlines.records import DeadlineRecord
+from deadlines.rules.businessdays import apply_policy
+from deadlines.rules.model import Election, Offset, Override, Rule, RuleBook, RuleSet
+
+
+def _day(offset: Offset, anchors: Mapping[str, date], rs: RuleSet, rule: Rule, election_id: str) -> date:
+    base = anchors.get(offset.anchor)
+    if base is None:
+        raise RuleError(
+            f"anchor {offset.anchor!r} has no date; give it with --anchor {offset.anchor}=YYYY-MM-DD"
+            f" or in the election's anchors",
+            file=rs.file, line=rule.line, item=f"election {election_id}, rule {rule.id}",
+            field="anchors",
+        )
+    policy = rule.holiday_policy or rs.holiday_policy
+    return apply_policy(base + timedelta(days=offset.days), policy, rs.country, rs.subdivision)
+
+
+def evaluate(
+    ruleset: RuleSet,
+    election_id: str,
+    anchors: Mapping[str, date],
+    overrides: tuple[Override, ...] = (),
+    *,
+    election_file: str | None = None,
+) -> list[DeadlineRecord]:
+    """Compute every deadline of one election. Pure: no clock, no I/O."""
+    by_rule = {o.rule: o for o in overrides}
+    records: list[DeadlineRecord] = []
+    for rule in ruleset.rules:
+        opens = _day(rule.opens, anchors, ruleset, rule, election_id) if rule.opens else None
+        closes = _day(rule.closes, anchors, ruleset, rule, election_id) if rule.closes else None
+        source: dict[str, object] = {
+            "type": "rule",
+            "file": f"rules/{Path(ruleset.file).name}" if ruleset.file else None,
+            "ruleset": ruleset.id,
+            "rule": rule.id,
+            "citation": rule.citation,
+            "law": ruleset.source,
+            "opens": str(rule.opens) if rule.opens else None,
+            "closes": str(rule.closes) if rule.closes else None,
+        }
+        override = by_rule.get(rule.id)
+        if override:
+            opens = override.opens or opens
+            closes = override.closes or closes
+            source["override"] = {"reason": override.reason, "file": election_file}
+        if opens and closes and closes < opens:
+            raise RuleError(
+                f"window closes {closes} before it opens {opens}",
+                file=ruleset.file, line=rule.line,
+                item=f"election {election_id}, rule {rule.id}", field="closes",
+            )
+        records.append(
+            DeadlineRecord(
+                election_id=election_id,
+                id=rule.id,
+                title=rule.title,
+                description=rule.description,
+                kind=rule.kind,
+                audiences=rule.audiences,
+                opens=opens,
+                closes=closes,
+                opens_time=rule.opens.time if rule.opens else None,
+                closes_time=rule.closes.time if rule.closes else None,
+                local_time=rule.local_time,
+                timezone=ruleset.timezone,
+                source=source,
+            )
+        )
+    records.sort(key=lambda r: (r.opens or r.closes or date.max, r.closes or date.max, r.id))
+    return records
+
+
+def evaluate_election(book: RuleBook, election_id: str) -> list[DeadlineRecord]:
+    election: Election | None = book.election(election_id)
+    if election is None:
+        known = ", ".join(sorted(book.elections)) or "none"
+        raise NotFound(f"unknown election {election_id!r}; known elections: {known}")
+    ruleset = book.rulesets[election.ruleset]
+    return evaluate(
+        ruleset, election.id, election.anchor_dates(), election.overrides, election_file=election.file
+    )

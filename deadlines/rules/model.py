@@ -1,0 +1,132 @@
+"""The validated, immutable form of rule sets, rules and elections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from deadlines.records import Kind
+
+ELECTION_DAY = "E"
+ANCHOR_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HOLIDAY_POLICIES: tuple[str, ...] = ("none", "next-business-day", "previous-business-day")
+
+_OFFSET = re.compile(
+    r"^\s*(?P<anchor>[A-Za-z][A-Za-z0-9_]*)\s*(?P<sign>[+-])\s*(?P<days>\d{1,4})"
+    r"(?:\s+(?P<time>\d{1,2}:\d{2}))?\s*$"
+)
+_TIME = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
+
+
+def parse_time(text: str) -> time | None:
+    """`HH:MM` to a time; `24:00` means the end of the day and gives None. Raises ValueError."""
+    m = _TIME.match(text.strip())
+    if not m:
+        raise ValueError(f"expected a time HH:MM, got {text!r}")
+    hour, minute = int(m["h"]), int(m["m"])
+    if hour == 24 and minute == 0:
+        return None
+    if hour > 23 or minute > 59:
+        raise ValueError(f"expected a time between 00:00 and 24:00, got {text!r}")
+    return time(hour, minute)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A day counted from a named anchor: `E-150`, `cause+0`, optionally with a time `E+0 18:00`."""
+
+    anchor: str
+    days: int
+    time: time | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Offset:
+        m = _OFFSET.match(text)
+        if not m:
+            raise ValueError(
+                f"expected an offset like 'E-150', 'cause+0' or 'E+0 18:00', got {text!r}"
+            )
+        days = int(m["days"]) * (-1 if m["sign"] == "-" else 1)
+        return cls(anchor=m["anchor"], days=days, time=parse_time(m["time"]) if m["time"] else None)
+
+    def __str__(self) -> str:
+        sign = "-" if self.days < 0 else "+"
+        base = f"{self.anchor}{sign}{abs(self.days)}"
+        return f"{base} {self.time:%H:%M}" if self.time else base
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: Mapping[str, str]
+    kind: Kind
+    audiences: tuple[str, ...]
+    citation: str
+    opens: Offset | None = None
+    closes: Offset | None = None
+    description: Mapping[str, str] = field(default_factory=dict)
+    local_time: bool = False
+    holiday_policy: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    name: Mapping[str, str]
+    country: str
+    timezone: str
+    holiday_policy: str
+    source: str
+    rules: tuple[Rule, ...]
+    anchors: tuple[str, ...] = ()
+    subdivision: str | None = None
+    source_url: str | None = None
+    file: str | None = None
+    # The validated TOML tables in JSON form, as stored in the database's rule revisions.
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+@dataclass(frozen=True)
+class Override:
+    """An absolute date replacing what a rule computes, for one election, with its reason."""
+
+    rule: str
+    reason: str
+    opens: date | None = None
+    closes: date | None = None
+
+
+@dataclass(frozen=True)
+class Election:
+    id: str
+    name: Mapping[str, str]
+    ruleset: str
+    day: date
+    anchors: Mapping[str, date] = field(default_factory=dict)
+    overrides: tuple[Override, ...] = ()
+    aliases: tuple[str, ...] = ()
+    file: str | None = None
+    line: int | None = None
+    document: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def anchor_dates(self) -> dict[str, date]:
+        return {ELECTION_DAY: self.day, **self.anchors}
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Every rule set and election loaded from one rules directory (or the database)."""
+
+    rulesets: Mapping[str, RuleSet]
+    elections: Mapping[str, Election]
+
+    def election(self, election_id: str) -> Election | None:
+        return self.elections.get(election_id)
