@@ -88,7 +88,7 @@ def _mention(m: re.Match[str]) -> DateMention | None:
     day = int(g["d"])
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return None
-    return DateMention(m.start(), m.end(), month, day, year, _weekday(m), m.group(0))
+    return DateMention(m.start(), m.end(), month, day, year, _weekday(m), m.group(0).rstrip(". "))
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:

@@ -47,9 +47,9 @@ _PREFIX_SINCE = re.compile(r"\bsince\s*$", re.I)
 _PREFIX_RANGE = re.compile(r"(?:\bfrom|\bbetween)\s*(?:the\s+)?$", re.I)
 _PREFIX_ON = re.compile(r"(?:^|\b)(?:on|held on|scheduled for|will be held on)\s*$", re.I)
 _PREFIX_STATISTIC = re.compile(r"\bas\s+of\b[^.;]{0,30}$", re.I)
-_SUFFIX_STATISTIC = re.compile(r"^\s*(?:\([^)]{0,6}\))?\s*(?:기준|현재)")
-_SUFFIX_DEADLINE = re.compile(r"^\s*(?:\([^)]{0,6}\))?\s*(?:까지|마감|이내|한)")
-_SUFFIX_START = re.compile(r"^\s*(?:\([^)]{0,6}\))?\s*(?:부터|시작|개시|시행|from\b)")
+_SUFFIX_STATISTIC = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:기준|현재)")
+_SUFFIX_DEADLINE = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:까지|마감|이내|한)")
+_SUFFIX_START = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:부터|시작|개시|시행|from\b)")
 _RANGE_JOIN = re.compile(r"^\s*,?\s*(?:to|through|thru|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?$", re.I)
 _PAST_CUE = re.compile(
     r"\b(?:was|were|had been|has been)\s+held\b|\bheld\b|\btook place\b|\bwas\s+(?:carried out|conducted)"

@@ -20,7 +20,7 @@ _STOP = {
 }
 # How close the words of a quote and a rule must be to call different dates a conflict
 # rather than an unrelated new item.
-NEAR_MATCH = 0.6
+NEAR_MATCH = 0.75
 _RULE_KIND = {"period": "period", "deadline": "deadline", "start": "period", "event": "event"}
 
 
@@ -50,23 +50,26 @@ def _words(text: str) -> set[str]:
     return {w for w in words if w not in _STOP}
 
 
-def _keywords(deadline: DeadlineRecord) -> set[str]:
-    text = " ".join([deadline.id.replace("-", " "), *deadline.title.values()])
-    return _words(text)
+def _keyword_sets(deadline: DeadlineRecord) -> list[set[str]]:
+    # The slug is the curated key ("overseas-absentee-report"); titles catch other wordings.
+    return [_words(deadline.id.replace("-", " ")), *(_words(t) for t in deadline.title.values())]
 
 
-def similarity(quote: str, deadline: DeadlineRecord) -> float:
-    """Share of the rule's key words found in the quote; prefixes match ("absence" ~ "absentee")."""
-    keys = _keywords(deadline)
+def _share(keys: set[str], quote_words: set[str]) -> float:
     if not keys:
         return 0.0
-    quote_words = _words(quote)
     hits = 0
     for key in keys:
         stem = key[:5] if key.isascii() else key[:2]
         if any(w.startswith(stem) or (not key.isascii() and stem in w) for w in quote_words):
             hits += 1
     return hits / len(keys)
+
+
+def similarity(quote: str, deadline: DeadlineRecord) -> float:
+    """Best share of a rule's key words found in the quote; prefixes match ("absence" ~ "absentee")."""
+    quote_words = _words(quote)
+    return max(_share(keys, quote_words) for keys in _keyword_sets(deadline))
 
 
 def _same_dates(record: ExtractedRecord, deadline: DeadlineRecord) -> bool:

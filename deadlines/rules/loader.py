@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -79,6 +79,8 @@ class _FileChecker:
         self.file = file
         self.locate = _Locator(text)
         self.errors: list[RuleError] = []
+        # Ids of rule sets that failed validation: elections naming them get no second error.
+        self.broken: set[str] = set()
 
     def error(self, item: str | None, field: str | None, message: str, item_id: str | None = None) -> None:
         self.errors.append(
@@ -318,6 +320,8 @@ def _check_ruleset(c: _FileChecker, table: Any, rules: Any) -> RuleSet | None:
     if not rules:
         c.error(item, "rule", "a rule set needs at least one [[rule]]", raw_id)
     if None in (rsid, name, country, zone, policy, source):
+        if raw_id:
+            c.broken.add(raw_id)
         return None
     return RuleSet(
         id=rsid,  # type: ignore[arg-type]
@@ -411,19 +415,27 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def parse_rules_text(text: str, file: str) -> tuple[list[RuleSet], list[Election], list[RuleError]]:
+@dataclass
+class Parsed:
+    """What one document yielded: the valid parts, every error, and rule sets that failed."""
+
+    rulesets: list[RuleSet] = field(default_factory=list)
+    elections: list[Election] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+
+
+def parse_rules_text(text: str, file: str) -> Parsed:
     """Validate one TOML document; returns what was valid and every error found."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = _TOML_LINE.search(str(e))
-        return [], [], [RuleError(f"malformed TOML: {e}", file=file, line=int(m[1]) if m else None)]
+        return Parsed(errors=[RuleError(f"malformed TOML: {e}", file=file, line=int(m[1]) if m else None)])
     return parse_rules_data(data, file, text)
 
 
-def parse_rules_data(
-    data: Mapping[str, Any], file: str, text: str = ""
-) -> tuple[list[RuleSet], list[Election], list[RuleError]]:
+def parse_rules_data(data: Mapping[str, Any], file: str, text: str = "") -> Parsed:
     """Validate parsed rule data (from a file, or a document stored in the database)."""
     c = _FileChecker(file, text)
     for key in data:
@@ -446,11 +458,11 @@ def parse_rules_data(
         election = _check_election(c, table, i)
         if election:
             elections.append(replace(election, document=jsonable(table)))
-    return rulesets, elections, c.errors
+    return Parsed(rulesets, elections, c.errors, c.broken)
 
 
 def build_rulebook(
-    rulesets: Iterable[RuleSet], elections: Iterable[Election]
+    rulesets: Iterable[RuleSet], elections: Iterable[Election], broken: set[str] | frozenset[str] = frozenset()
 ) -> tuple[RuleBook, list[RuleError]]:
     """Cross-file checks: duplicate ids, elections naming unknown rule sets, rules or anchors."""
     errors: list[RuleError] = []
@@ -472,6 +484,8 @@ def build_rulebook(
             err("id", f"duplicate election id {e.id!r} (also in {elections_by_id[e.id].file})")
             continue
         rs = by_id.get(e.ruleset)
+        if rs is None and e.ruleset in broken:
+            continue
         if rs is None:
             known = ", ".join(sorted(by_id)) or "none loaded"
             err("ruleset", f"unknown ruleset {e.ruleset!r}; expected one of: {known}")
@@ -497,20 +511,16 @@ def load_rules(directory: str | Path) -> RuleBook:
     files = sorted(root.glob("*.toml"))
     if not files:
         raise RuleErrors([RuleError(f"no *.toml rule files in {root}")])
-    all_rulesets: list[RuleSet] = []
-    all_elections: list[Election] = []
-    errors: list[RuleError] = []
+    everything = Parsed()
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            errors.append(RuleError(f"cannot read file: {e}", file=str(path)))
+            everything.errors.append(RuleError(f"cannot read file: {e}", file=str(path)))
             continue
-        rulesets, elections, file_errors = parse_rules_text(text, str(path))
-        all_rulesets += rulesets
-        all_elections += elections
-        errors += file_errors
-    book, cross_errors = build_rulebook(all_rulesets, all_elections)
+        _merge(everything, parse_rules_text(text, str(path)))
+    errors = everything.errors
+    book, cross_errors = build_rulebook(everything.rulesets, everything.elections, everything.broken)
     errors += cross_errors
     if not errors:
         # Evaluate every election once: a window that closes before it opens across anchors
@@ -529,16 +539,18 @@ def load_rules(directory: str | Path) -> RuleBook:
 
 def rulebook_from_documents(documents: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> RuleBook:
     """Rebuild and re-validate a RuleBook from stored (kind, document, file) rows."""
-    rulesets: list[RuleSet] = []
-    elections: list[Election] = []
-    errors: list[RuleError] = []
+    everything = Parsed()
     for kind, document, file in documents:
         data = document if kind == "ruleset" else {"election": [document]}
-        found_rs, found_el, found_errors = parse_rules_data(data, file or f"<database {kind}>")
-        rulesets += found_rs
-        elections += found_el
-        errors += found_errors
-    book, cross = build_rulebook(rulesets, elections)
-    if errors or cross:
-        raise RuleErrors(errors + cross)
+        _merge(everything, parse_rules_data(data, file or f"<database {kind}>"))
+    book, cross = build_rulebook(everything.rulesets, everything.elections, everything.broken)
+    if everything.errors or cross:
+        raise RuleErrors(everything.errors + cross)
     return book
+
+
+def _merge(into: Parsed, part: Parsed) -> None:
+    into.rulesets += part.rulesets
+    into.elections += part.elections
+    into.errors += part.errors
+    into.broken |= part.broken

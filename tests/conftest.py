@@ -1,0 +1,94 @@
+"""Shared fixtures: the shipped rules, real SQLite files, the local PostgreSQL server, the CLI."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+
+from deadlines.cli import cli
+from deadlines.rules import RuleBook, load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES_DIR = ROOT / "rules"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_NOTICE = FIXTURES / "notices" / "nec-2023-11.txt"
+POSTGRES_URL = os.environ.get("DEADLINES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def book() -> RuleBook:
+    return load_rules(RULES_DIR)
+
+
+def _postgres_reason() -> str | None:
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return None
+    except psycopg.Error as e:
+        return f"PostgreSQL not reachable at {POSTGRES_URL} ({str(e).strip().splitlines()[0]})"
+
+
+_PG_REASON: list[str | None] = []
+
+
+def postgres_unavailable() -> str | None:
+    if not _PG_REASON:
+        _PG_REASON.append(_postgres_reason())
+    return _PG_REASON[0]
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A clean schema on the PostgreSQL server for one test, dropped afterwards."""
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'deadlines.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each database test runs on a real SQLite file and on the local PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'deadlines.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+class Cli:
+    """Runs `deadlines` in-process with a given environment, as an operator would."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
+        runner = CliRunner()
+        return runner.invoke(cli, list(args), env=self.env, input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def run(db_url: str, tmp_path: Path) -> Cli:
+    return Cli({"DEADLINES_DATABASE_URL": db_url, "DEADLINES_RULES_DIR": str(RULES_DIR),
+                "DEADLINES_ACTOR": "test"})
+
+
+@pytest.fixture
+def run_sqlite(sqlite_url: str) -> Cli:
+    return Cli({"DEADLINES_DATABASE_URL": sqlite_url, "DEADLINES_RULES_DIR": str(RULES_DIR),
+                "DEADLINES_ACTOR": "test"})

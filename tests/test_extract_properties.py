@@ -1,0 +1,83 @@
+"""Property tests: extraction never escapes with an untyped error; written dates parse back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deadlines.errors import NoticeError
+from deadlines.extract import extract
+
+KO_DAYS = "월화수목금토일"
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))
+
+
+def formats(d: date) -> list[str]:
+    wd = KO_DAYS[d.weekday()]
+    return [
+        f"{d.year}. {d.month}. {d.day}.({wd})",
+        f"′{d.year % 100:02d}. {d.month}. {d.day}.({wd})",
+        f"{d.year}년 {d.month}월 {d.day}일",
+        f"{d.day} {EN_MONTHS[d.month - 1]} {d.year}",
+        f"{d.day} {EN_MONTHS[d.month - 1][:3]}, {d.year}",
+        f"{EN_MONTHS[d.month - 1]} {d.day}, {d.year}",
+        f"{d:%A}, {d.day} {EN_MONTHS[d.month - 1]} {d.year}",
+        d.isoformat(),
+    ]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400))
+def test_any_text_gives_records_or_a_typed_error(text: str) -> None:
+    try:
+        notices = extract(text)
+    except NoticeError:
+        return
+    for notice in notices:
+        for r in notice.records:
+            assert r.starts or r.ends
+            assert 0.0 < r.confidence < 1.0
+
+
+date_words = st.sampled_from(["1 Dec", "Friday, 1 Dec", "2024. 2. 10.(토)", "5월 10일(토)", " ~ ", " to ",
+                              "from ", "by ", "until ", "부터 ", "까지", "′24. 2. 10.", "Nov 3,", "as of ",
+                              "9 am", "18:00", "\n", "31 Feb, 2024", "Date :12/13/2023", "<p>", "</p>"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(date_words, st.text(max_size=8)), max_size=30))
+def test_date_like_noise_never_escapes(parts: list[str]) -> None:
+    try:
+        extract("".join(parts))
+    except NoticeError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(dates, st.integers(min_value=0, max_value=7))
+def test_written_dates_parse_back(d: date, which: int) -> None:
+    written = formats(d)[which]
+    if which == 1 and not 2000 <= d.year <= 2099:
+        return  # a two-digit year means 20YY
+    [notice] = extract(f"Applications close by {written}.")
+    [record] = notice.records
+    assert record.ends == d, written
+    assert not record.warnings
+
+
+@settings(max_examples=100, deadline=None)
+@given(dates, st.integers(min_value=1, max_value=120))
+def test_written_ranges_parse_back(start: date, length: int) -> None:
+    from datetime import timedelta
+
+    end = start + timedelta(days=length)
+    if end.year > 2099:
+        return
+    text = f"신고기간은 {formats(start)[0]} ~ {formats(end)[0]}입니다."
+    [notice] = extract(text)
+    [record] = notice.records
+    assert (record.kind, record.starts, record.ends) == ("period", start, end)
