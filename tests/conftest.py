@@ -84,11 +84,17 @@ class Cli:
 
 @pytest.fixture
 def run(db_url: str, tmp_path: Path) -> Cli:
-    return Cli({"DEADLINES_DATABASE_URL": db_url, "DEADLINES_RULES_DIR": str(RULES_DIR),
-                "DEADLINES_ACTOR": "test"})
+    return Cli(
+        {"DEADLINES_DATABASE_URL": db_url, "DEADLINES_RULES_DIR": str(RULES_DIR), "DEADLINES_ACTOR": "test"}
+    )
 
 
 @pytest.fixture
 def run_sqlite(sqlite_url: str) -> Cli:
-    return Cli({"DEADLINES_DATABASE_URL": sqlite_url, "DEADLINES_RULES_DIR": str(RULES_DIR),
-                "DEADLINES_ACTOR": "test"})
+    return Cli(
+        {
+            "DEADLINES_DATABASE_URL": sqlite_url,
+            "DEADLINES_RULES_DIR": str(RULES_DIR),
+            "DEADLINES_ACTOR": "test",
+        }
+    )

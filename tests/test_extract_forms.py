@@ -18,28 +18,55 @@ def records_of(text: str, published: str | None = None) -> list[ExtractedRecord]
 
 
 def shape(records: list[ExtractedRecord]) -> list[tuple[str, str | None, str | None]]:
-    return [(r.kind, r.starts.isoformat() if r.starts else None, r.ends.isoformat() if r.ends else None)
-            for r in records]
+    return [
+        (r.kind, r.starts.isoformat() if r.starts else None, r.ends.isoformat() if r.ends else None)
+        for r in records
+    ]
 
 
 KOREAN_FORMS = [
-    ("재외선거 신고·신청 기간은 2023. 11. 12.(일) ~ 2024. 2. 10.(토)입니다.", None,
-     [("period", "2023-11-12", "2024-02-10")]),
-    ("국외부재자 신고는 ′23. 11. 12.(일)부터 ′24. 2. 10.(토)까지 할 수 있습니다.", None,
-     [("period", "2023-11-12", "2024-02-10")]),
-    ("재외선거인 등록신청은 2023년 11월 12일부터 2024년 2월 10일까지 접수합니다.", None,
-     [("period", "2023-11-12", "2024-02-10")]),
-    ("귀국투표 신고는 선거일전 8일부터 선거일까지(2024. 4. 2. ~ 10.) 관할 선관위에 합니다.", None,
-     [("period", "2024-04-02", "2024-04-10")]),
-    ("사전투표는 5월 10일(토) ~ 5월 11일(일) 이틀간 실시합니다.", "2025-04-20",
-     [("period", "2025-05-10", "2025-05-11")]),
-    ("후보자등록 신청은 2024. 3. 21.(목)부터 3. 22.(금)까지 받습니다.", None,
-     [("period", "2024-03-21", "2024-03-22")]),
+    (
+        "재외선거 신고·신청 기간은 2023. 11. 12.(일) ~ 2024. 2. 10.(토)입니다.",
+        None,
+        [("period", "2023-11-12", "2024-02-10")],
+    ),
+    (
+        "국외부재자 신고는 ′23. 11. 12.(일)부터 ′24. 2. 10.(토)까지 할 수 있습니다.",
+        None,
+        [("period", "2023-11-12", "2024-02-10")],
+    ),
+    (
+        "재외선거인 등록신청은 2023년 11월 12일부터 2024년 2월 10일까지 접수합니다.",
+        None,
+        [("period", "2023-11-12", "2024-02-10")],
+    ),
+    (
+        "귀국투표 신고는 선거일전 8일부터 선거일까지(2024. 4. 2. ~ 10.) 관할 선관위에 합니다.",
+        None,
+        [("period", "2024-04-02", "2024-04-10")],
+    ),
+    (
+        "사전투표는 5월 10일(토) ~ 5월 11일(일) 이틀간 실시합니다.",
+        "2025-04-20",
+        [("period", "2025-05-10", "2025-05-11")],
+    ),
+    (
+        "후보자등록 신청은 2024. 3. 21.(목)부터 3. 22.(금)까지 받습니다.",
+        None,
+        [("period", "2024-03-21", "2024-03-22")],
+    ),
     ("선거인명부 열람은 2024년 3월 24일(일)까지입니다.", None, [("deadline", None, "2024-03-24")]),
     ("예비후보자 등록은 2023. 12. 12.(화)부터 시작됩니다.", None, [("start", "2023-12-12", None)]),
-    ("제22대 국회의원선거는 2024년 4월 10일 수요일에 실시됩니다.", None, [("event", "2024-04-10", "2024-04-10")]),
-    ("재외투표는 2024-03-27부터 2024-04-01까지 각 공관에서 합니다.", None,
-     [("period", "2024-03-27", "2024-04-01")]),
+    (
+        "제22대 국회의원선거는 2024년 4월 10일 수요일에 실시됩니다.",
+        None,
+        [("event", "2024-04-10", "2024-04-10")],
+    ),
+    (
+        "재외투표는 2024-03-27부터 2024-04-01까지 각 공관에서 합니다.",
+        None,
+        [("period", "2024-03-27", "2024-04-01")],
+    ),
 ]
 
 
@@ -56,9 +83,16 @@ ENGLISH_FORMS = [
     ("Forms must arrive no later than 10th February 2024.", None, [("deadline", None, "2024-02-10")]),
     ("Registration begins on 12 Nov, 2023 for all voters abroad.", None, [("start", "2023-11-12", None)]),
     ("The new rules take effect from Friday, 1 Dec.", "2023-11-13", [("start", "2023-12-01", None)]),
-    ("Early voting runs from April 5, 2024 through April 6, 2024.", None, [("period", "2024-04-05", "2024-04-06")]),
-    ("Voting will be held between 27 March and 1 April 2024 at missions.", None,
-     [("period", "2024-03-27", "2024-04-01")]),
+    (
+        "Early voting runs from April 5, 2024 through April 6, 2024.",
+        None,
+        [("period", "2024-04-05", "2024-04-06")],
+    ),
+    (
+        "Voting will be held between 27 March and 1 April 2024 at missions.",
+        None,
+        [("period", "2024-03-27", "2024-04-01")],
+    ),
     ("Voting takes place on Wednesday, April 10, 2024.", None, [("event", "2024-04-10", "2024-04-10")]),
     ("Polls open on Wednesday, April 10, 2024.", None, [("start", "2024-04-10", None)]),
     ("The deadline is 2024-02-10.", None, [("deadline", None, "2024-02-10")]),
@@ -97,8 +131,7 @@ def test_january_date_in_a_december_notice_is_next_year() -> None:
 
 
 def test_statistic_date_is_not_a_deadline() -> None:
-    text = ("Turnout reached 62.8% as of 7pm on February 17, 2024. "
-            "Overseas reporting closes on 10 Feb, 2024.")
+    text = "Turnout reached 62.8% as of 7pm on February 17, 2024. Overseas reporting closes on 10 Feb, 2024."
     assert shape(records_of(text)) == [("deadline", None, "2024-02-10")]
     assert records_of("2024년 2월 17일 기준 신고자는 15만 명입니다.") == []
 
@@ -144,8 +177,10 @@ def test_korean_past_event_on_publication_day() -> None:
 
 
 def test_noise_numbers_are_not_dates() -> None:
-    text = ("The 22nd National Assembly has 300 seats; 66.2% voted in 2020. Call 1390 between "
-            "9 and 6. Article 218-4(1) applies. 12/13 districts reported.")
+    text = (
+        "The 22nd National Assembly has 300 seats; 66.2% voted in 2020. Call 1390 between "
+        "9 and 6. Article 218-4(1) applies. 12/13 districts reported."
+    )
     assert records_of(text, "2024-01-01") == []
 
 

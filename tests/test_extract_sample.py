@@ -49,7 +49,7 @@ def test_quote_and_span_point_into_the_text() -> None:
     text = SAMPLE_NOTICE.read_text(encoding="utf-8")
     for notice in extract(text):
         for r in notice.records:
-            assert text[r.span[0]:r.span[1]] == r.quote
+            assert text[r.span[0] : r.span[1]] == r.quote
             assert r.span[0] <= r.date_span[0] < r.date_span[1] <= r.span[1]
 
 

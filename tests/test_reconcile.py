@@ -24,8 +24,10 @@ def test_sample_notice_confirms_the_overseas_rules(book: RuleBook) -> None:
 
 
 def test_conflict_names_the_rule_and_both_dates(book: RuleBook) -> None:
-    text = ("Date :12/13/2023\n\nOverseas absentee reporting for the 22nd National Assembly election "
-            "runs from 12 Nov, 2023 to 11 Feb, 2024.")
+    text = (
+        "Date :12/13/2023\n\nOverseas absentee reporting for the 22nd National Assembly election "
+        "runs from 12 Nov, 2023 to 11 Feb, 2024."
+    )
     deadlines = evaluate_election(book, "kr-2024-national-assembly")
     [match] = [m for n in extract(text) for m in reconcile(n.records, deadlines)]
     assert match.outcome == "conflict" and match.rule == "overseas-absentee-report"
@@ -41,7 +43,9 @@ def test_korean_notice_confirms_early_voting(book: RuleBook) -> None:
 
 def test_unrelated_date_is_new(book: RuleBook) -> None:
     deadlines = evaluate_election(book, "kr-2024-national-assembly")
-    [match] = [m for n in extract("A ceremony takes place on 5 Jan, 2024.") for m in reconcile(n.records, deadlines)]
+    [match] = [
+        m for n in extract("A ceremony takes place on 5 Jan, 2024.") for m in reconcile(n.records, deadlines)
+    ]
     assert match.outcome == "new" and match.rule is None
 
 
@@ -55,5 +59,7 @@ def test_guess_election_by_date_when_no_name(book: RuleBook) -> None:
 def test_similarity_matches_word_stems(book: RuleBook) -> None:
     deadlines = {d.id: d for d in evaluate_election(book, "kr-2024-national-assembly")}
     quote = "must report their absence to vote abroad in the overseas election"
-    assert similarity(quote, deadlines["overseas-absentee-report"]) > similarity(quote, deadlines["early-voting"])
+    assert similarity(quote, deadlines["overseas-absentee-report"]) > similarity(
+        quote, deadlines["early-voting"]
+    )
     assert similarity("국외부재자 신고를 하세요", deadlines["overseas-absentee-report"]) == 1.0

@@ -18,7 +18,8 @@ def test_date_only_close_is_end_of_day_in_seoul(book: RuleBook) -> None:
     assert close == datetime(2024, 2, 10, 15, 0, tzinfo=UTC)  # 24:00 KST
     # A voter in Los Angeles has until 07:00 PST that same day.
     assert close.astimezone(ZoneInfo("America/Los_Angeles")) == datetime(
-        2024, 2, 10, 7, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+        2024, 2, 10, 7, 0, tzinfo=ZoneInfo("America/Los_Angeles")
+    )
 
 
 def test_timed_close(book: RuleBook) -> None:
@@ -42,7 +43,16 @@ def test_json_shape(book: RuleBook) -> None:
 
 
 def test_deadline_without_opening() -> None:
-    r = DeadlineRecord("e", "x", {"en": "x", "ko": "x"}, "deadline", ("all",), None, date(2024, 1, 1),
-                       "Asia/Seoul", closes_time=time(18))
+    r = DeadlineRecord(
+        "e",
+        "x",
+        {"en": "x", "ko": "x"},
+        "deadline",
+        ("all",),
+        None,
+        date(2024, 1, 1),
+        "Asia/Seoul",
+        closes_time=time(18),
+    )
     assert r.opening_instant() is None
     assert r.closing_instant() == datetime(2024, 1, 1, 9, 0, tzinfo=UTC)

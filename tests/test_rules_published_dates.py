@@ -35,8 +35,9 @@ NA22 = [
 
 
 @pytest.mark.parametrize(("rule", "opens", "closes"), NA22)
-def test_22nd_national_assembly_published_dates(book: RuleBook, rule: str, opens: str | None,
-                                                closes: str | None) -> None:
+def test_22nd_national_assembly_published_dates(
+    book: RuleBook, rule: str, opens: str | None, closes: str | None
+) -> None:
     records = {r.id: r for r in evaluate_election(book, "kr-2024-national-assembly")}
     record = records[rule]
     if opens is not None:
@@ -63,7 +64,9 @@ def test_holiday_does_not_move_korean_deadline(book: RuleBook) -> None:
     # E-60 of the 22nd election, Sat 10 Feb 2024, was also Lunar New Year and stood.
     import holidays
 
-    close = {r.id: r for r in evaluate_election(book, "kr-2024-national-assembly")}["overseas-absentee-report"].closes
+    close = {r.id: r for r in evaluate_election(book, "kr-2024-national-assembly")}[
+        "overseas-absentee-report"
+    ].closes
     assert close == date(2024, 2, 10)
     assert close in holidays.country_holidays("KR", years=2024)
     # The 21st election (15 Apr 2020): E-60 was Sat 15 Feb 2020.
@@ -85,8 +88,9 @@ PRES20 = [
 
 
 @pytest.mark.parametrize(("rule", "opens", "closes"), PRES20)
-def test_20th_presidential_published_dates(book: RuleBook, rule: str, opens: str | None,
-                                           closes: str | None) -> None:
+def test_20th_presidential_published_dates(
+    book: RuleBook, rule: str, opens: str | None, closes: str | None
+) -> None:
     rs = book.rulesets["kr-presidential"]
     records = {r.id: r for r in evaluate(rs, "pres20", {ELECTION_DAY: date(2022, 3, 9)})}
     if opens:
@@ -110,10 +114,13 @@ PRES21 = [
 
 
 @pytest.mark.parametrize(("rule", "opens", "closes"), PRES21)
-def test_21st_presidential_vacancy_dates(book: RuleBook, rule: str, opens: str | None,
-                                         closes: str | None) -> None:
+def test_21st_presidential_vacancy_dates(
+    book: RuleBook, rule: str, opens: str | None, closes: str | None
+) -> None:
     rs = book.rulesets["kr-presidential-vacancy"]
-    records = {r.id: r for r in evaluate(rs, "pres21", {ELECTION_DAY: date(2025, 6, 3), "cause": date(2025, 4, 4)})}
+    records = {
+        r.id: r for r in evaluate(rs, "pres21", {ELECTION_DAY: date(2025, 6, 3), "cause": date(2025, 4, 4)})
+    }
     if opens:
         assert records[rule].opens == D(opens)
     if closes:
@@ -122,7 +129,9 @@ def test_21st_presidential_vacancy_dates(book: RuleBook, rule: str, opens: str |
 
 def test_vacancy_polls_close_at_eight(book: RuleBook) -> None:
     rs = book.rulesets["kr-presidential-vacancy"]
-    records = {r.id: r for r in evaluate(rs, "v", {ELECTION_DAY: date(2025, 6, 3), "cause": date(2025, 4, 4)})}
+    records = {
+        r.id: r for r in evaluate(rs, "v", {ELECTION_DAY: date(2025, 6, 3), "cause": date(2025, 4, 4)})
+    }
     assert records["election-day"].closes_time == time(20)
 
 

@@ -41,12 +41,23 @@ day = 2030-04-10
 """
 
 
-def write(tmp_path: Path, *, zone: str = "Asia/Seoul", rule_id: str = "report", opens: str = "E-150",
-          closes: str = "E-60", extra: str = "", ruleset: str = "test-set", election_extra: str = "") -> Path:
+def write(
+    tmp_path: Path,
+    *,
+    zone: str = "Asia/Seoul",
+    rule_id: str = "report",
+    opens: str = "E-150",
+    closes: str = "E-60",
+    extra: str = "",
+    ruleset: str = "test-set",
+    election_extra: str = "",
+) -> Path:
     (tmp_path / "set.toml").write_text(
-        RULESET.format(zone=zone, rule_id=rule_id, opens=opens, closes=closes, extra=extra), encoding="utf-8")
+        RULESET.format(zone=zone, rule_id=rule_id, opens=opens, closes=closes, extra=extra), encoding="utf-8"
+    )
     (tmp_path / "elections.toml").write_text(
-        ELECTION.format(ruleset=ruleset, extra=election_extra), encoding="utf-8")
+        ELECTION.format(ruleset=ruleset, extra=election_extra), encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -108,7 +119,7 @@ def test_unknown_time_zone(tmp_path: Path) -> None:
 def test_duplicate_rule_ids(tmp_path: Path) -> None:
     write(tmp_path)
     text = (tmp_path / "set.toml").read_text(encoding="utf-8")
-    rule = text[text.index("[[rule]]"):]
+    rule = text[text.index("[[rule]]") :]
     (tmp_path / "set.toml").write_text(text + "\n" + rule, encoding="utf-8")
     [error] = errors_of(tmp_path)
     assert "duplicate rule id 'report'" in error
@@ -170,8 +181,12 @@ def test_override_needs_a_reason_and_a_known_rule(tmp_path: Path) -> None:
 def test_override_replaces_a_date_and_records_its_reason(tmp_path: Path) -> None:
     from deadlines.rules import evaluate_election
 
-    write(tmp_path, election_extra=(
-        'overrides = [{ rule = "report", closes = 2030-02-12, reason = "moved by special act" }]'))
+    write(
+        tmp_path,
+        election_extra=(
+            'overrides = [{ rule = "report", closes = 2030-02-12, reason = "moved by special act" }]'
+        ),
+    )
     [record] = evaluate_election(load_rules(tmp_path), "test-2030")
     assert str(record.closes) == "2030-02-12"
     assert record.source["override"]["reason"] == "moved by special act"
@@ -180,13 +195,16 @@ def test_override_replaces_a_date_and_records_its_reason(tmp_path: Path) -> None
 def test_event_rules_and_anchor_requirements(tmp_path: Path) -> None:
     write(tmp_path)
     path = tmp_path / "set.toml"
-    text = path.read_text(encoding="utf-8").replace('source = "Test Act"', 'source = "Test Act"\nanchors = ["cause"]')
+    text = path.read_text(encoding="utf-8").replace(
+        'source = "Test Act"', 'source = "Test Act"\nanchors = ["cause"]'
+    )
     path.write_text(text, encoding="utf-8")
     [error] = errors_of(tmp_path)
     assert "missing anchor 'cause'" in error
     (tmp_path / "elections.toml").write_text(
         ELECTION.format(ruleset="test-set", extra="anchors = { cause = 2030-03-01, other = 2030-01-01 }"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     [error] = errors_of(tmp_path)
     assert "unknown anchor 'other'" in error
 
@@ -194,12 +212,19 @@ def test_event_rules_and_anchor_requirements(tmp_path: Path) -> None:
 def test_cross_anchor_window_checked_once_dates_are_known(tmp_path: Path) -> None:
     write(tmp_path, opens="cause+0", closes="E-60")
     path = tmp_path / "set.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('source = "Test Act"', 'source = "Test Act"\nanchors = ["cause"]'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'source = "Test Act"', 'source = "Test Act"\nanchors = ["cause"]'
+        ),
+        encoding="utf-8",
+    )
     (tmp_path / "elections.toml").write_text(
-        ELECTION.format(ruleset="test-set", extra="anchors = { cause = 2030-03-01 }"), encoding="utf-8")
+        ELECTION.format(ruleset="test-set", extra="anchors = { cause = 2030-03-01 }"), encoding="utf-8"
+    )
     [error] = errors_of(tmp_path)
-    assert "election test-2030, rule report" in error and "closes 2030-02-09 before it opens 2030-03-01" in error
+    assert (
+        "election test-2030, rule report" in error and "closes 2030-02-09 before it opens 2030-03-01" in error
+    )
 
 
 def test_empty_or_missing_directory(tmp_path: Path) -> None:
@@ -210,8 +235,10 @@ def test_empty_or_missing_directory(tmp_path: Path) -> None:
 def test_unknown_top_level_table_and_bad_country(tmp_path: Path) -> None:
     write(tmp_path)
     path = tmp_path / "set.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('country = "KR"', 'country = "XX"') + "\n[extras]\nx = 1\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('country = "KR"', 'country = "XX"') + "\n[extras]\nx = 1\n",
+        encoding="utf-8",
+    )
     errors = errors_of(tmp_path)
     assert any("field 'country'" in e and "'XX'" in e for e in errors)
     assert any("unknown top-level field 'extras'" in e for e in errors)

@@ -30,6 +30,9 @@ class _Group(click.Group):
             reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
             click.echo(f"error: database: {reason}; nothing was changed", err=True)
             sys.exit(1)
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.close()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

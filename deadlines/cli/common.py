@@ -29,6 +29,12 @@ class Context:
 
         return make_engine(self.settings.database_url)
 
+    def close(self) -> None:
+        """Release pooled connections, so nothing is left open when the command ends."""
+        engine = self.__dict__.pop("engine", None)
+        if engine is not None:
+            engine.dispose()
+
     def now(self) -> datetime:
         return datetime.now(UTC)
 

@@ -36,7 +36,7 @@ def print_notices(notices: list[ExtractedNotice]) -> None:
             flags = " past" if r.past else ""
             click.echo(f"  {r.kind:8} {_when(r):28} conf {r.confidence:.2f}{flags}  {', '.join(r.audiences)}")
             quote = r.quote if len(r.quote) <= 110 else r.quote[:107] + "..."
-            click.echo(f"           \"{quote}\"")
+            click.echo(f'           "{quote}"')
             for w in r.warnings:
                 click.echo(f"           warning: {w}")
         for w in n.warnings:
@@ -45,7 +45,9 @@ def print_notices(notices: list[ExtractedNotice]) -> None:
             click.echo("  (no dated records)")
 
 
-def _read(ctx: Context, path: str, published: str | None) -> tuple[str, str, list[ExtractedNotice], date | None]:
+def _read(
+    ctx: Context, path: str, published: str | None
+) -> tuple[str, str, list[ExtractedNotice], date | None]:
     data, name = read_input(path, ctx.settings.max_notice_bytes)
     doc = read_notice_bytes(data, name, max_bytes=ctx.settings.max_notice_bytes)
     day = parse_day(published, "--published")
@@ -96,7 +98,9 @@ def ingest(ctx: Context, path: str, election_id: str | None, published: str | No
             if election_id:
                 election = book.election(election_id)
                 if election is None:
-                    raise NotFound(f"unknown election {election_id!r}; known: {', '.join(sorted(book.elections))}")
+                    raise NotFound(
+                        f"unknown election {election_id!r}; known: {', '.join(sorted(book.elections))}"
+                    )
             else:
                 first = next((n.published for n in notices if n.published), day)
                 election = guess_election(text, book.elections.values(), first)
@@ -107,9 +111,17 @@ def ingest(ctx: Context, path: str, election_id: str | None, published: str | No
         if notice_seen(session=session, sha256=digest):
             click.echo(f"{name}: already ingested (same text); reconciliation shown, nothing stored")
         else:
-            store_notice(session=session, source=name, content=text, sha256=digest, notices=notices,
-                         matches=matches, election_id=election.id if election else None,
-                         actor=ctx.settings.actor, now=ctx.now())
+            store_notice(
+                session=session,
+                source=name,
+                content=text,
+                sha256=digest,
+                notices=notices,
+                matches=matches,
+                election_id=election.id if election else None,
+                actor=ctx.settings.actor,
+                now=ctx.now(),
+            )
     about = f"election {election.id}" if election else "no known election"
     click.echo(f"{name}: {sum(len(m) for m in matches)} record(s) about {about}")
     print_matches(notices, matches)

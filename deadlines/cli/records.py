@@ -27,9 +27,14 @@ def list_command(ctx: Context, election_id: str | None, as_json: bool) -> None:
             raise NotFound(f"no stored election {election_id!r}; stored: {', '.join(elections) or 'none'}")
         pairs = list_deadlines(session=session, election_id=election_id)
     if as_json:
-        echo_json({"deadlines": [
-            {**record_to_json(record), "updated_at": row.updated_at.isoformat()} for record, row in pairs
-        ]})
+        echo_json(
+            {
+                "deadlines": [
+                    {**record_to_json(record), "updated_at": row.updated_at.isoformat()}
+                    for record, row in pairs
+                ]
+            }
+        )
         return
     for eid, e in elections.items():
         if election_id and eid != election_id:

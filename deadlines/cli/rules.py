@@ -36,9 +36,7 @@ def check(ctx: Context, directory: str | None) -> None:
     """Validate every rule file; one line per error and exit 1 if any."""
     book = load_rules(directory or ctx.settings.rules_dir)
     rules_count = sum(len(rs.rules) for rs in book.rulesets.values())
-    click.echo(
-        f"ok: {len(book.rulesets)} rule sets, {rules_count} rules, {len(book.elections)} elections"
-    )
+    click.echo(f"ok: {len(book.rulesets)} rule sets, {rules_count} rules, {len(book.elections)} elections")
 
 
 def _format_when(record: DeadlineRecord) -> str:
@@ -67,8 +65,9 @@ def print_records(records: list[DeadlineRecord]) -> None:
         click.echo(f"  {'':45} {r.title['en']} / {r.title['ko']}")
 
 
-def election_json(book: RuleBook, election_id: str | None, ruleset_id: str, day: date,
-                  anchors: dict[str, date]) -> dict[str, Any]:
+def election_json(
+    book: RuleBook, election_id: str | None, ruleset_id: str, day: date, anchors: dict[str, date]
+) -> dict[str, Any]:
     rs = book.rulesets[ruleset_id]
     election = book.election(election_id) if election_id else None
     return {
@@ -108,13 +107,25 @@ def _live_book(ctx: Context) -> RuleBook:
 @click.argument("election", required=False)
 @click.option("--ruleset", "ruleset_id", help="What-if: compute a rule set for any day, no database.")
 @click.option("--day", help="What-if election day, YYYY-MM-DD (with --ruleset).")
-@click.option("--anchor", "anchor_values", multiple=True, metavar="NAME=YYYY-MM-DD",
-              help="Another anchor day, e.g. cause=2025-04-04 (with --ruleset).")
+@click.option(
+    "--anchor",
+    "anchor_values",
+    multiple=True,
+    metavar="NAME=YYYY-MM-DD",
+    help="Another anchor day, e.g. cause=2025-04-04 (with --ruleset).",
+)
 @click.option("--live", is_flag=True, help="Use the live rules in the database instead of the files.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (shape in the README).")
 @pass_context
-def show(ctx: Context, election: str | None, ruleset_id: str | None, day: str | None,
-         anchor_values: tuple[str, ...], live: bool, as_json: bool) -> None:
+def show(
+    ctx: Context,
+    election: str | None,
+    ruleset_id: str | None,
+    day: str | None,
+    anchor_values: tuple[str, ...],
+    live: bool,
+    as_json: bool,
+) -> None:
     """Show the computed deadlines of ELECTION, or of --ruleset on --day (what-if)."""
     if election and ruleset_id:
         raise click.UsageError("give either ELECTION or --ruleset with --day, not both")
@@ -139,9 +150,15 @@ def show(ctx: Context, election: str | None, ruleset_id: str | None, day: str | 
         anchors = {ELECTION_DAY: election_day, **_parse_anchors(anchor_values)}
         unknown = [a for a in anchors if a != ELECTION_DAY and a not in rs.anchors]
         if unknown:
-            raise RuleErrors([RuleError(
-                f"unknown anchor {unknown[0]!r}; ruleset {rs.id} uses: {', '.join(rs.anchors) or 'none'}",
-                item=f"ruleset {rs.id}", field="--anchor")])
+            raise RuleErrors(
+                [
+                    RuleError(
+                        f"unknown anchor {unknown[0]!r}; ruleset {rs.id} uses: {', '.join(rs.anchors) or 'none'}",
+                        item=f"ruleset {rs.id}",
+                        field="--anchor",
+                    )
+                ]
+            )
         records = evaluate(rs, "what-if", anchors)
         header = election_json(book, None, rs.id, election_day, anchors)
     if as_json:
@@ -164,8 +181,9 @@ def apply(ctx: Context, force: bool, dry_run: bool) -> None:
     book = load_rules(ctx.settings.rules_dir)
     require_initialised(ctx.engine)
     with session_scope(ctx.engine) as session:
-        report = apply_rulebook(session=session, book=book, actor=ctx.settings.actor,
-                                now=ctx.now(), force=force)
+        report = apply_rulebook(
+            session=session, book=book, actor=ctx.settings.actor, now=ctx.now(), force=force
+        )
         if dry_run:
             session.rollback()
     for line in report.revisions:

@@ -10,8 +10,20 @@ from deadlines.records import DeadlineRecord, format_time
 
 # The fields whose change is a new revision of a deadline (what voters see or rely on).
 TRACKED = (
-    "title_en", "title_ko", "description_en", "description_ko", "kind", "audiences", "opens",
-    "closes", "opens_time", "closes_time", "local_time", "timezone", "source", "status",
+    "title_en",
+    "title_ko",
+    "description_en",
+    "description_ko",
+    "kind",
+    "audiences",
+    "opens",
+    "closes",
+    "opens_time",
+    "closes_time",
+    "local_time",
+    "timezone",
+    "source",
+    "status",
 )
 
 

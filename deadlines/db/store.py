@@ -52,9 +52,16 @@ class ApplyReport:
         return bool(self.revisions or self.changes)
 
 
-def audit(*, session: Session, actor: str, action: str, target: str,
-          before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-          now: datetime) -> None:
+def audit(
+    *,
+    session: Session,
+    actor: str,
+    action: str,
+    target: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    now: datetime,
+) -> None:
     session.add(AuditEntry(at=now, actor=actor, action=action, target=target, before=before, after=after))
 
 
@@ -77,6 +84,30 @@ def _canonical(document: Any) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False)
 
 
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Paths to leaves; lists of tables with an `id` are keyed by it (rules by rule id)."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value):
+        out = {}
+        for v in value:
+            out.update(_flatten(v, f"{prefix}[{v['id']}]"))
+        return out
+    return {prefix: value}
+
+
+def _differences(live: dict[str, Any], files: dict[str, Any]) -> list[str]:
+    a, b = _flatten(live), _flatten(files)
+    return [
+        f"{path}: {a.get(path, '(none)')} in the console, {b.get(path, '(none)')} in the files"
+        for path in sorted(set(a) | set(b))
+        if a.get(path) != b.get(path)
+    ]
+
+
 def _span(opens: date | None, closes: date | None, opens_time: str | None, closes_time: str | None) -> str:
     def part(d: date | None, t: str | None) -> str:
         return f"{d}{' ' + t if t else ''}" if d else "-"
@@ -93,48 +124,72 @@ def _sync_revisions(session: Session, book: RuleBook, actor: str, force: bool, n
         wanted[("election", e.id)] = (dict(e.document), e.file)
     conflicts: list[str] = []
     plan: list[tuple[tuple[str, str], dict[str, Any] | None, str | None, RuleRevision | None]] = []
-    for key, (document, file) in wanted.items():
-        current = latest.get(key)
-        if current is not None and not current.removed and _canonical(current.document) == _canonical(document):
+    for wanted_key, (wanted_doc, wanted_file) in wanted.items():
+        current = latest.get(wanted_key)
+        if (
+            current is not None
+            and not current.removed
+            and _canonical(current.document) == _canonical(wanted_doc)
+        ):
             continue
-        plan.append((key, document, file, current))
-    for key, current in latest.items():
-        if key not in wanted and not current.removed:
-            plan.append((key, None, current.source_file, current))
-    for key, document, _file, current in plan:
+        plan.append((wanted_key, wanted_doc, wanted_file, current))
+    for live_key, live in latest.items():
+        if live_key not in wanted and not live.removed:
+            plan.append((live_key, None, live.source_file, live))
+    for (kind, key), document, _file, current in plan:
         if current is not None and current.origin == "console" and not force:
             what = "remove" if document is None else "overwrite"
+            difference = "; ".join(_differences(current.document, document or {})[:5])
             conflicts.append(
-                f"{key[0]} {key[1]}: the files would {what} revision {current.revision}, edited in the"
-                f" console by {current.actor} at {current.created_at:%Y-%m-%d %H:%M} UTC"
+                f"{kind} {key}: the files would {what} revision {current.revision}, edited in the"
+                f" console by {current.actor} at {current.created_at:%Y-%m-%d %H:%M} UTC ({difference})"
             )
     if conflicts:
         raise RulesConflict(
-            "; ".join(conflicts) + ". Export the live rules (`deadlines rules export`) and merge,"
-            " or run `deadlines rules apply --force` to let the files win."
+            "; ".join(conflicts) + ". Bring the files up to date with the console edit, or run"
+            " `deadlines rules apply --force` to let the files win."
         )
     messages: list[str] = []
     for (kind, key), document, file, current in plan:
         revision = (current.revision + 1) if current else 1
         removed = document is None
-        session.add(RuleRevision(
-            kind=kind, key=key, revision=revision,
-            document=document if document is not None else (current.document if current else {}),
-            origin="file", source_file=file, removed=removed, actor=actor, created_at=now,
-        ))
-        audit(session=session, actor=actor, action=f"{kind}.{'remove' if removed else 'revise'}",
-              target=key, before=current.document if current else None, after=document, now=now)
+        session.add(
+            RuleRevision(
+                kind=kind,
+                key=key,
+                revision=revision,
+                document=document if document is not None else (current.document if current else {}),
+                origin="file",
+                source_file=file,
+                removed=removed,
+                actor=actor,
+                created_at=now,
+            )
+        )
+        audit(
+            session=session,
+            actor=actor,
+            action=f"{kind}.{'remove' if removed else 'revise'}",
+            target=key,
+            before=current.document if current else None,
+            after=document,
+            now=now,
+        )
         messages.append(f"{kind} {key}: {'removed' if removed else f'revision {revision}'}")
     return messages
 
 
 def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: datetime) -> None:
     e = book.elections[election_id]
-    values = {
-        "name_en": e.name["en"], "name_ko": e.name["ko"], "ruleset_id": e.ruleset, "day": e.day,
+    values: dict[str, Any] = {
+        "name_en": e.name["en"],
+        "name_ko": e.name["ko"],
+        "ruleset_id": e.ruleset,
+        "day": e.day,
         "timezone": book.rulesets[e.ruleset].timezone,
         "anchors": {k: v.isoformat() for k, v in e.anchors.items()},
-        "aliases": list(e.aliases), "status": "active",
+        "aliases": list(e.aliases),
+        "status": "active",
     }
     row = session.get(ElectionRow, election_id)
     if row is None:
@@ -148,10 +203,13 @@ def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: 
         session.add(row)
 
 
-def sync_records(*, session: Session, election_id: str, records: Sequence[DeadlineRecord],
-                 actor: str, now: datetime) -> list[Change]:
+def sync_records(
+    *, session: Session, election_id: str, records: Sequence[DeadlineRecord], actor: str, now: datetime
+) -> list[Change]:
     """Make the stored deadlines of one election equal `records`; bump revisions on change."""
-    rows = {r.slug: r for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))}
+    rows = {
+        r.slug: r for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))
+    }
     changes: list[Change] = []
     for record in records:
         values = record_values(record)
@@ -161,8 +219,14 @@ def sync_records(*, session: Session, election_id: str, records: Sequence[Deadli
             row = DeadlineRow(**values, revision=1, created_at=now, updated_at=now)
             session.add(row)
             changes.append(Change(election_id, record.id, "created", None, after))
-            audit(session=session, actor=actor, action="deadline.create", target=f"{election_id}/{record.id}",
-                  after=row_snapshot(row), now=now)
+            audit(
+                session=session,
+                actor=actor,
+                action="deadline.create",
+                target=f"{election_id}/{record.id}",
+                after=row_snapshot(row),
+                now=now,
+            )
             continue
         if all(getattr(row, k) == values[k] for k in TRACKED):
             continue
@@ -175,8 +239,15 @@ def sync_records(*, session: Session, election_id: str, records: Sequence[Deadli
         row.updated_at = now
         session.add(row)
         changes.append(Change(election_id, record.id, action, before, after))
-        audit(session=session, actor=actor, action=f"deadline.{action[:-1] if action.endswith('ed') else action}",
-              target=f"{election_id}/{record.id}", before=before_snapshot, after=row_snapshot(row), now=now)
+        audit(
+            session=session,
+            actor=actor,
+            action=f"deadline.{action[:-1] if action.endswith('ed') else action}",
+            target=f"{election_id}/{record.id}",
+            before=before_snapshot,
+            after=row_snapshot(row),
+            now=now,
+        )
     for row in rows.values():
         if row.status == "cancelled":
             continue
@@ -186,28 +257,38 @@ def sync_records(*, session: Session, election_id: str, records: Sequence[Deadli
         row.updated_at = now
         session.add(row)
         changes.append(Change(election_id, row.slug, "cancelled"))
-        audit(session=session, actor=actor, action="deadline.cancel", target=f"{election_id}/{row.slug}",
-              before=before_snapshot, after=row_snapshot(row), now=now)
+        audit(
+            session=session,
+            actor=actor,
+            action="deadline.cancel",
+            target=f"{election_id}/{row.slug}",
+            before=before_snapshot,
+            after=row_snapshot(row),
+            now=now,
+        )
     return changes
 
 
-def apply_rulebook(*, session: Session, book: RuleBook, actor: str, now: datetime,
-                   force: bool = False) -> ApplyReport:
+def apply_rulebook(
+    *, session: Session, book: RuleBook, actor: str, now: datetime, force: bool = False
+) -> ApplyReport:
     """Make the database's live rules and deadline records match a validated RuleBook."""
     report = ApplyReport()
     report.revisions = _sync_revisions(session, book, actor, force, now)
     for election_id in sorted(book.elections):
         _sync_election_row(session, book, election_id, now)
         records = evaluate_election(book, election_id)
-        report.changes += sync_records(session=session, election_id=election_id, records=records,
-                                       actor=actor, now=now)
+        report.changes += sync_records(
+            session=session, election_id=election_id, records=records, actor=actor, now=now
+        )
     for row in session.exec(select(ElectionRow).where(ElectionRow.status == "active")):
         if row.id not in book.elections:
             row.status = "removed"
             row.updated_at = now
             session.add(row)
-            report.changes += sync_records(session=session, election_id=row.id, records=[],
-                                           actor=actor, now=now)
+            report.changes += sync_records(
+                session=session, election_id=row.id, records=[], actor=actor, now=now
+            )
     return report
 
 
@@ -215,8 +296,9 @@ def list_elections(*, session: Session) -> list[ElectionRow]:
     return list(session.exec(select(ElectionRow).order_by(col(ElectionRow.day))))
 
 
-def list_deadlines(*, session: Session, election_id: str | None = None,
-                   include_cancelled: bool = True) -> list[tuple[DeadlineRecord, DeadlineRow]]:
+def list_deadlines(
+    *, session: Session, election_id: str | None = None, include_cancelled: bool = True
+) -> list[tuple[DeadlineRecord, DeadlineRow]]:
     query = select(DeadlineRow)
     if election_id is not None:
         query = query.where(DeadlineRow.election_id == election_id)
@@ -228,31 +310,68 @@ def list_deadlines(*, session: Session, election_id: str | None = None,
     return pairs
 
 
-def store_notice(*, session: Session, source: str, content: str, sha256: str,
-                 notices: Sequence[ExtractedNotice], matches: Sequence[Sequence[Match]],
-                 election_id: str | None, actor: str, now: datetime) -> list[NoticeRow]:
+def store_notice(
+    *,
+    session: Session,
+    source: str,
+    content: str,
+    sha256: str,
+    notices: Sequence[ExtractedNotice],
+    matches: Sequence[Sequence[Match]],
+    election_id: str | None,
+    actor: str,
+    now: datetime,
+) -> list[NoticeRow]:
     """Store each extracted notice and its drafts, pending staff review."""
     stored: list[NoticeRow] = []
     for notice, notice_matches in zip(notices, matches, strict=True):
-        row = NoticeRow(source=source, sha256=sha256, headline=notice.headline, published=notice.published,
-                        election_id=election_id, content=content[notice.span[0]:notice.span[1]],
-                        ingested_at=now)
+        row = NoticeRow(
+            source=source,
+            sha256=sha256,
+            headline=notice.headline,
+            published=notice.published,
+            election_id=election_id,
+            content=content[notice.span[0] : notice.span[1]],
+            ingested_at=now,
+        )
         session.add(row)
         session.flush()
         assert row.id is not None
         for m in notice_matches:
             r = m.record
-            session.add(DraftRow(
-                notice_id=row.id, election_id=election_id, kind=r.kind, starts=r.starts, ends=r.ends,
-                time_starts=r.time_starts.strftime("%H:%M") if r.time_starts else None,
-                time_ends=r.time_ends.strftime("%H:%M") if r.time_ends else None,
-                timezone=r.timezone, audiences=list(r.audiences), headline=r.headline, quote=r.quote,
-                span_start=r.span[0], span_end=r.span[1], confidence=r.confidence,
-                warnings=list(r.warnings), past=r.past, outcome=m.outcome, rule=m.rule,
-                message=m.message, status="pending", created_at=now,
-            ))
-        audit(session=session, actor=actor, action="notice.ingest", target=f"notice/{row.id}",
-              after={"source": source, "headline": notice.headline, "drafts": len(notice_matches)}, now=now)
+            session.add(
+                DraftRow(
+                    notice_id=row.id,
+                    election_id=election_id,
+                    kind=r.kind,
+                    starts=r.starts,
+                    ends=r.ends,
+                    time_starts=r.time_starts.strftime("%H:%M") if r.time_starts else None,
+                    time_ends=r.time_ends.strftime("%H:%M") if r.time_ends else None,
+                    timezone=r.timezone,
+                    audiences=list(r.audiences),
+                    headline=r.headline,
+                    quote=r.quote,
+                    span_start=r.span[0],
+                    span_end=r.span[1],
+                    confidence=r.confidence,
+                    warnings=list(r.warnings),
+                    past=r.past,
+                    outcome=m.outcome,
+                    rule=m.rule,
+                    message=m.message,
+                    status="pending",
+                    created_at=now,
+                )
+            )
+        audit(
+            session=session,
+            actor=actor,
+            action="notice.ingest",
+            target=f"notice/{row.id}",
+            after={"source": source, "headline": notice.headline, "drafts": len(notice_matches)},
+            now=now,
+        )
         stored.append(row)
     return stored
 

@@ -7,8 +7,18 @@ from dataclasses import dataclass, replace
 from datetime import date, time
 
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 EN_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 KO_WEEKDAYS = {"월": 0, "화": 1, "수": 2, "목": 3, "금": 4, "토": 5, "일": 6}
@@ -32,15 +42,29 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en-dmy", re.compile(rf"\b{_WD}(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}")),
     ("en-mdy", re.compile(rf"\b{_WD}{_MON}(?![a-z])\s+(?P<d>\d{{1,2}}){_ORD}(?![\d:]){_YEAR}")),
     ("iso", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?![\d])")),
-    ("ko-dot", re.compile(
-        rf"(?<![\d.])(?P<y>(?:19|20)\d{{2}})\s*\.\s*(?P<m>\d{{1,2}})\s*\.\s*(?P<d>\d{{1,2}})(?!\d)\.?{_KWD}")),
-    ("ko-dot-yy", re.compile(
-        rf"[′'’‘`](?P<yy>\d{{2}})\s*\.\s*(?P<m>\d{{1,2}})\s*\.\s*(?P<d>\d{{1,2}})(?!\d)\.?{_KWD}")),
-    ("ko-ymd", re.compile(
-        rf"(?:(?P<y>(?:19|20)\d{{2}})\s*년\s*)?(?<!\d)(?P<m>\d{{1,2}})\s*월\s*(?P<d>\d{{1,2}})\s*일(?!\s*간){_KWD}")),
+    (
+        "ko-dot",
+        re.compile(
+            rf"(?<![\d.])(?P<y>(?:19|20)\d{{2}})\s*\.\s*(?P<m>\d{{1,2}})\s*\.\s*(?P<d>\d{{1,2}})(?!\d)\.?{_KWD}"
+        ),
+    ),
+    (
+        "ko-dot-yy",
+        re.compile(rf"[′'’‘`](?P<yy>\d{{2}})\s*\.\s*(?P<m>\d{{1,2}})\s*\.\s*(?P<d>\d{{1,2}})(?!\d)\.?{_KWD}"),
+    ),
+    (
+        "ko-ymd",
+        re.compile(
+            rf"(?:(?P<y>(?:19|20)\d{{2}})\s*년\s*)?(?<!\d)(?P<m>\d{{1,2}})\s*월\s*(?P<d>\d{{1,2}})\s*일(?!\s*간){_KWD}"
+        ),
+    ),
     # A year-less month.day only with its weekday, so decimals such as 66.2 never match.
-    ("ko-md", re.compile(
-        r"(?<![\d.′'’‘`])(?P<m>\d{1,2})\s*\.\s*(?P<d>\d{1,2})\s*\.?\s*\(\s*(?P<kwd>[월화수목금토일])\s*\)")),
+    (
+        "ko-md",
+        re.compile(
+            r"(?<![\d.′'’‘`])(?P<m>\d{1,2})\s*\.\s*(?P<d>\d{1,2})\s*\.?\s*\(\s*(?P<kwd>[월화수목금토일])\s*\)"
+        ),
+    ),
 ]
 
 # After "A ~", a Korean range may give only the day ("2024. 4. 2. ~ 10.") or month and day.
@@ -136,7 +160,9 @@ def continuation(text: str, after: DateMention, stop: int) -> DateMention | None
 _TIME_PATTERNS = [
     re.compile(r"(?<![\d:.])(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\b\.?", re.I),
     re.compile(r"(?<![\d:./])(?P<h>[01]?\d|2[0-4]):(?P<min>[0-5]\d)(?![\d/])"),
-    re.compile(r"(?P<ko>오전|오후)?\s*(?<!\d)(?P<h>\d{1,2})\s*시(?!간|행|작|점)(?:\s*(?P<min>\d{1,2})\s*분)?"),
+    re.compile(
+        r"(?P<ko>오전|오후)?\s*(?<!\d)(?P<h>\d{1,2})\s*시(?!간|행|작|점)(?:\s*(?P<min>\d{1,2})\s*분)?"
+    ),
     re.compile(r"(?P<noon>\bnoon\b|\bmidday\b|정오)|(?P<midnight>\bmidnight\b|자정)", re.I),
 ]
 
@@ -179,8 +205,13 @@ def find_times(text: str, start: int, end: int) -> list[TimeMention]:
 
 
 _ZONES = [
-    (re.compile(r"Seoul time|Korea(?:n)?\s+(?:Standard\s+)?time|\bKST\b|한국\s*시간|대한민국\s*표준시|서울\s*시간", re.I),
-     "Asia/Seoul"),
+    (
+        re.compile(
+            r"Seoul time|Korea(?:n)?\s+(?:Standard\s+)?time|\bKST\b|한국\s*시간|대한민국\s*표준시|서울\s*시간",
+            re.I,
+        ),
+        "Asia/Seoul",
+    ),
     (re.compile(r"\blocal time\b|현지\s*시간|현지\s*시각", re.I), "local"),
     (re.compile(r"\bUTC\b|\bGMT\b"), "UTC"),
 ]

@@ -11,13 +11,50 @@ from deadlines.errors import NoticeError
 DEFAULT_MAX_BYTES = 2_000_000
 _HTML_HINT = re.compile(r"<(?:!doctype\s+html|html|body|p|div|h[1-6]|br|table|article|section)\b", re.I)
 _BLOCK = {
-    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th",
-    "tr", "ul",
+    "address",
+    "article",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
 }
 # Content that is never part of the notice itself: code, styling and site chrome.
-_SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-         "select", "button", "svg", "iframe"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "select",
+    "button",
+    "svg",
+    "iframe",
+}
 _HEADINGS = {"h1", "h2", "h3", "title"}
 _META_DATE_NAMES = {"date", "article:published_time", "dc.date", "dcterms.date", "pubdate"}
 

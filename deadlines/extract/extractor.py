@@ -6,12 +6,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, time
+from itertools import pairwise
 
 from deadlines.errors import NoticeError
 from deadlines.extract.dates import (
     MONTHS,
     WEEKDAY_NAMES,
     DateMention,
+    TimeMention,
     continuation,
     find_dates,
     find_times,
@@ -50,7 +52,9 @@ _PREFIX_STATISTIC = re.compile(r"\bas\s+of\b[^.;]{0,30}$", re.I)
 _SUFFIX_STATISTIC = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:기준|현재)")
 _SUFFIX_DEADLINE = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:까지|마감|이내|한)")
 _SUFFIX_START = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:부터|시작|개시|시행|from\b)")
-_RANGE_JOIN = re.compile(r"^\s*,?\s*(?:to|through|thru|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?$", re.I)
+_RANGE_JOIN = re.compile(
+    r"^\s*,?\s*(?:to|through|thru|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?$", re.I
+)
 _PAST_CUE = re.compile(
     r"\b(?:was|were|had been|has been)\s+held\b|\bheld\b|\btook place\b|\bwas\s+(?:carried out|conducted)"
     r"|개최(?:했|하였|됐|되었)|실시(?:했|하였|됐|되었)|열렸",
@@ -177,7 +181,9 @@ def _resolve(mention: DateMention, year: int | None, ctx: _Context) -> _Resolved
         day = _closest_year(mention.month, mention.day, ctx.reference)
         inferred = True
         if day is not None:
-            warnings.append(f"year of {mention.text.strip()!r} inferred as {day.year} from {ctx.reference_source}")
+            warnings.append(
+                f"year of {mention.text.strip()!r} inferred as {day.year} from {ctx.reference_source}"
+            )
     else:
         return None
     if day is None:
@@ -187,7 +193,8 @@ def _resolve(mention: DateMention, year: int | None, ctx: _Context) -> _Resolved
         hint = ""
         if mention.year is None:
             others = [
-                d for d in (mention.resolve(day.year - 1), mention.resolve(day.year + 1))
+                d
+                for d in (mention.resolve(day.year - 1), mention.resolve(day.year + 1))
                 if d is not None and d.weekday() == mention.weekday
             ]
             if others:
@@ -204,7 +211,9 @@ def _audiences(text: str) -> tuple[str, ...]:
 
 
 class _NoticeExtractor:
-    def __init__(self, text: str, ctx: _Context, headline: str | None, headline_span: tuple[int, int] | None) -> None:
+    def __init__(
+        self, text: str, ctx: _Context, headline: str | None, headline_span: tuple[int, int] | None
+    ) -> None:
         self.text = text
         self.ctx = ctx
         self.headline = headline
@@ -223,13 +232,13 @@ class _NoticeExtractor:
         times = find_times(text, s_start, s_end)
         while i < len(mentions):
             first = mentions[i]
-            before = text[s_start:first.start]
+            before = text[s_start : first.start]
             if _PREFIX_STATISTIC.search(before) or _SUFFIX_STATISTIC.match(text, first.end, s_end):
                 i += 1
                 continue
             second: DateMention | None = None
-            if i + 1 < len(mentions) and _RANGE_JOIN.match(text[first.end:mentions[i + 1].start]):
-                joined = text[first.end:mentions[i + 1].start].strip().lower()
+            if i + 1 < len(mentions) and _RANGE_JOIN.match(text[first.end : mentions[i + 1].start]):
+                joined = text[first.end : mentions[i + 1].start].strip().lower()
                 if joined != "and" or _PREFIX_RANGE.search(before):
                     second = mentions[i + 1]
             if second is None:
@@ -237,7 +246,9 @@ class _NoticeExtractor:
                 if second is not None and i + 1 < len(mentions) and mentions[i + 1].start < second.end:
                     second = None
             if second is not None:
-                record = self._range(first, second, before, quote, (quote_start, quote_end), audiences, zone, times)
+                record = self._range(
+                    first, second, before, quote, (quote_start, quote_end), audiences, zone, times
+                )
                 i += 2 if second in mentions else 1
             else:
                 record = self._single(first, before, quote, (quote_start, quote_end), audiences, zone, times)
@@ -256,8 +267,15 @@ class _NoticeExtractor:
             )
 
     def _range(
-        self, a: DateMention, b: DateMention, before: str, quote: str, span: tuple[int, int],
-        audiences: tuple[str, ...], zone: str | None, times: list,  # type: ignore[type-arg]
+        self,
+        a: DateMention,
+        b: DateMention,
+        before: str,
+        quote: str,
+        span: tuple[int, int],
+        audiences: tuple[str, ...],
+        zone: str | None,
+        times: list[TimeMention],
     ) -> ExtractedRecord | None:
         # A year given on one end decides the other: "from 12 Nov to 10 Feb, 2024".
         start_year = end_year = None
@@ -283,19 +301,37 @@ class _NoticeExtractor:
             confidence -= 0.4
         t_start, t_end = self._times(times, a.end, b.start, b.end)
         return self._record(
-            "period", ra.day, rb.day, a, b, quote, span, audiences, zone, t_start, t_end,
-            confidence, warnings, before,
+            "period",
+            ra.day,
+            rb.day,
+            a,
+            b,
+            quote,
+            span,
+            audiences,
+            zone,
+            t_start,
+            t_end,
+            confidence,
+            warnings,
+            before,
         )
 
     def _single(
-        self, a: DateMention, before: str, quote: str, span: tuple[int, int],
-        audiences: tuple[str, ...], zone: str | None, times: list,  # type: ignore[type-arg]
+        self,
+        a: DateMention,
+        before: str,
+        quote: str,
+        span: tuple[int, int],
+        audiences: tuple[str, ...],
+        zone: str | None,
+        times: list[TimeMention],
     ) -> ExtractedRecord | None:
         ra = _resolve(a, None, self.ctx)
         if ra is None:
             self._warn_unresolved(a)
             return None
-        after = self.text[a.end:span[1]]
+        after = self.text[a.end : span[1]]
         kind: ExtractedKind
         confidence = 0.9
         if _PREFIX_DEADLINE.search(before) or _SUFFIX_DEADLINE.match(after):
@@ -318,19 +354,37 @@ class _NoticeExtractor:
         starts = ra.day if kind in ("start", "event") else None
         ends = ra.day if kind in ("deadline", "event") else None
         return self._record(
-            kind, starts, ends, a, a, quote, span, audiences, zone, t_start, t_end,
-            confidence, ra.warnings, before,
+            kind,
+            starts,
+            ends,
+            a,
+            a,
+            quote,
+            span,
+            audiences,
+            zone,
+            t_start,
+            t_end,
+            confidence,
+            ra.warnings,
+            before,
         )
 
     def _times(
-        self, times: list, between_from: int | None, end_start: int, end_end: int,  # type: ignore[type-arg]
+        self,
+        times: list[TimeMention],
+        between_from: int | None,
+        end_start: int,
+        end_end: int,
     ) -> tuple[time | None, time | None]:
         """Times that belong to a date: a pair 'from 9 am to 6 pm', or one near the date."""
         if not times:
             return None, None
         pairs = [
-            (t1, t2) for t1, t2 in zip(times, times[1:], strict=False)
-            if _RANGE_JOIN.match(self.text[t1.end:t2.start]) or re.match(r"^\s*부터\s*$", self.text[t1.end:t2.start])
+            (t1, t2)
+            for t1, t2 in pairwise(times)
+            if _RANGE_JOIN.match(self.text[t1.end : t2.start])
+            or re.match(r"^\s*부터\s*$", self.text[t1.end : t2.start])
         ]
         if pairs:
             t1, t2 = pairs[0]
@@ -346,17 +400,26 @@ class _NoticeExtractor:
         return t.value, None
 
     def _record(
-        self, kind: ExtractedKind, starts: date | None, ends: date | None, a: DateMention,
-        b: DateMention, quote: str, span: tuple[int, int], audiences: tuple[str, ...],
-        zone: str | None, t_start: time | None, t_end: time | None, confidence: float,
-        warnings: list[str], before: str,
+        self,
+        kind: ExtractedKind,
+        starts: date | None,
+        ends: date | None,
+        a: DateMention,
+        b: DateMention,
+        quote: str,
+        span: tuple[int, int],
+        audiences: tuple[str, ...],
+        zone: str | None,
+        t_start: time | None,
+        t_end: time | None,
+        confidence: float,
+        warnings: list[str],
+        before: str,
     ) -> ExtractedRecord:
         past = False
         last = ends or starts
         if self.ctx.reference is not None and last is not None:
-            if last < self.ctx.reference:
-                past = True
-            elif last == self.ctx.reference and _PAST_CUE.search(quote):
+            if last < self.ctx.reference or (last == self.ctx.reference and _PAST_CUE.search(quote)):
                 past = True
         elif _PAST_CUE.search(quote) or _PREFIX_SINCE.search(before):
             past = True
@@ -395,8 +458,13 @@ def _covered(record: ExtractedRecord, others: list[ExtractedRecord]) -> bool:
 
 
 def _extract_notice(
-    text: str, start: int, end: int, ctx: _Context, headline: str | None,
-    headline_span: tuple[int, int] | None, skip: list[tuple[int, int]],
+    text: str,
+    start: int,
+    end: int,
+    ctx: _Context,
+    headline: str | None,
+    headline_span: tuple[int, int] | None,
+    skip: list[tuple[int, int]],
 ) -> ExtractedNotice:
     ex = _NoticeExtractor(text, ctx, headline, headline_span)
     context = headline or ""
@@ -439,9 +507,7 @@ def extract_document(doc: Document, *, published: date | None = None) -> list[Ex
         item = _item_date(m, page)
         ctx = _Context(item, f"the item date {item}")
         title_span = m.span("title")
-        notices.append(
-            _extract_notice(text, m.start(), end, ctx, m["title"].strip(), title_span, skip)
-        )
+        notices.append(_extract_notice(text, m.start(), end, ctx, m["title"].strip(), title_span, skip))
     return notices
 
 

@@ -15,8 +15,27 @@ from deadlines.rules.model import Election
 Outcome = Literal["confirmed", "conflict", "new", "past"]
 
 _STOP = {
-    "the", "and", "for", "with", "from", "their", "who", "of", "to", "in", "on", "at", "by",
-    "election", "elections", "day", "days", "national", "assembly", "period", "list",
+    "the",
+    "and",
+    "for",
+    "with",
+    "from",
+    "their",
+    "who",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "election",
+    "elections",
+    "day",
+    "days",
+    "national",
+    "assembly",
+    "period",
+    "list",
 }
 # How close the words of a quote and a rule must be to call different dates a conflict
 # rather than an unrelated new item.
@@ -110,8 +129,12 @@ def reconcile_one(record: ExtractedRecord, deadlines: Sequence[DeadlineRecord]) 
     # Rank by the sentence's own words first: a page headline often names a neighbouring item.
     scored = sorted(
         (
-            (similarity(record.quote, d), d.kind == _RULE_KIND[record.kind],
-             similarity(record.quote + " " + (record.headline or ""), d), d)
+            (
+                similarity(record.quote, d),
+                d.kind == _RULE_KIND[record.kind],
+                similarity(record.quote + " " + (record.headline or ""), d),
+                d,
+            )
             for d in deadlines
         ),
         key=lambda t: (-t[0], not t[1], -t[2], t[3].id),
@@ -119,13 +142,20 @@ def reconcile_one(record: ExtractedRecord, deadlines: Sequence[DeadlineRecord]) 
     exact = [(s, d) for s, _k, _h, d in scored if _compatible(record, d) and _same_dates(record, d)]
     if exact and (exact[0][0] > 0 or len(exact) == 1):
         score, d = exact[0]
-        return Match(record, "confirmed", d.id, (d.opens, d.closes), score,
-                     f"confirms rule {d.id} ({_fmt(d)})")
+        return Match(
+            record, "confirmed", d.id, (d.opens, d.closes), score, f"confirms rule {d.id} ({_fmt(d)})"
+        )
     near = [(s, d) for s, _k, _h, d in scored if s >= NEAR_MATCH and _compatible(record, d)]
     if near:
         score, d = near[0]
-        return Match(record, "conflict", d.id, (d.opens, d.closes), score,
-                     f"notice says {_fmt_record(record)} but rule {d.id} gives {_fmt(d)}")
+        return Match(
+            record,
+            "conflict",
+            d.id,
+            (d.opens, d.closes),
+            score,
+            f"notice says {_fmt_record(record)} but rule {d.id} gives {_fmt(d)}",
+        )
     return Match(record, "new", message="no matching rule")
 
 
@@ -133,13 +163,14 @@ def reconcile(records: Iterable[ExtractedRecord], deadlines: Sequence[DeadlineRe
     return [reconcile_one(r, deadlines) for r in records]
 
 
-def guess_election(text: str, elections: Iterable[Election], published: date | None = None) -> Election | None:
+def guess_election(
+    text: str, elections: Iterable[Election], published: date | None = None
+) -> Election | None:
     """The election a notice is about: by an alias or name in the text, else the next one due."""
     candidates = list(elections)
     lowered = text.lower()
     named = [
-        e for e in candidates
-        if any(alias.lower() in lowered for alias in (*e.aliases, *e.name.values()))
+        e for e in candidates if any(alias.lower() in lowered for alias in (*e.aliases, *e.name.values()))
     ]
     if len(named) >= 1:
         return sorted(named, key=lambda e: e.day)[0]

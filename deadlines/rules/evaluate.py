@@ -18,7 +18,9 @@ def _day(offset: Offset, anchors: Mapping[str, date], rs: RuleSet, rule: Rule, e
         raise RuleError(
             f"anchor {offset.anchor!r} has no date; give it with --anchor {offset.anchor}=YYYY-MM-DD"
             f" or in the election's anchors",
-            file=rs.file, line=rule.line, item=f"election {election_id}, rule {rule.id}",
+            file=rs.file,
+            line=rule.line,
+            item=f"election {election_id}, rule {rule.id}",
             field="anchors",
         )
     policy = rule.holiday_policy or rs.holiday_policy
@@ -57,8 +59,10 @@ def evaluate(
         if opens and closes and closes < opens:
             raise RuleError(
                 f"window closes {closes} before it opens {opens}",
-                file=ruleset.file, line=rule.line,
-                item=f"election {election_id}, rule {rule.id}", field="closes",
+                file=ruleset.file,
+                line=rule.line,
+                item=f"election {election_id}, rule {rule.id}",
+                field="closes",
             )
         records.append(
             DeadlineRecord(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,12 +31,30 @@ T = TypeVar("T")
 
 TOP_FIELDS = {"ruleset", "rule", "election"}
 RULESET_FIELDS = {
-    "id", "name", "country", "subdivision", "timezone", "holiday_policy", "source", "source_url",
+    "id",
+    "name",
+    "country",
+    "subdivision",
+    "timezone",
+    "holiday_policy",
+    "source",
+    "source_url",
     "anchors",
 }
 RULE_FIELDS = {
-    "id", "title", "description", "audiences", "kind", "opens", "closes", "on", "hours",
-    "local_time", "citation", "holiday_policy", "notes",
+    "id",
+    "title",
+    "description",
+    "audiences",
+    "kind",
+    "opens",
+    "closes",
+    "on",
+    "hours",
+    "local_time",
+    "citation",
+    "holiday_policy",
+    "notes",
 }
 ELECTION_FIELDS = {"id", "name", "ruleset", "day", "anchors", "overrides", "aliases", "notes"}
 OVERRIDE_FIELDS = {"rule", "opens", "closes", "on", "reason"}
@@ -93,10 +111,14 @@ class _FileChecker:
             )
         )
 
-    def unknown_fields(self, table: Mapping[str, Any], allowed: set[str], item: str, item_id: str | None) -> None:
+    def unknown_fields(
+        self, table: Mapping[str, Any], allowed: set[str], item: str, item_id: str | None
+    ) -> None:
         for key in table:
             if key not in allowed:
-                self.error(item, key, f"unknown field {key!r}; expected one of {', '.join(sorted(allowed))}", item_id)
+                self.error(
+                    item, key, f"unknown field {key!r}; expected one of {', '.join(sorted(allowed))}", item_id
+                )
 
     def get(
         self,
@@ -247,7 +269,12 @@ def _check_rule(c: _FileChecker, table: Any, index: int, ruleset_id: str, anchor
     for name, off in (("opens", opens), ("closes", closes)):
         if off is not None and off.anchor not in anchors:
             field = name if kind != "event" else "on"
-            c.error(item, field, f"unknown anchor {off.anchor!r}; expected one of {', '.join(sorted(anchors))}", key)
+            c.error(
+                item,
+                field,
+                f"unknown anchor {off.anchor!r}; expected one of {', '.join(sorted(anchors))}",
+                key,
+            )
     if opens and closes and opens.anchor == closes.anchor:
         start = (opens.days, opens.time.isoformat() if opens.time else "")
         end = (closes.days, closes.time.isoformat() if closes.time else "99")
@@ -299,7 +326,9 @@ def _check_ruleset(c: _FileChecker, table: Any, rules: Any) -> RuleSet | None:
         import holidays
 
         if country not in holidays.list_supported_countries():
-            c.error(item, "country", f"unknown country {country!r}; expected an ISO code such as 'KR'", raw_id)
+            c.error(
+                item, "country", f"unknown country {country!r}; expected an ISO code such as 'KR'", raw_id
+            )
     if rules is None:
         rules = []
     if not isinstance(rules, list):
@@ -440,7 +469,9 @@ def parse_rules_data(data: Mapping[str, Any], file: str, text: str = "") -> Pars
     c = _FileChecker(file, text)
     for key in data:
         if key not in TOP_FIELDS:
-            c.error(None, key, f"unknown top-level field {key!r}; expected [ruleset], [[rule]] or [[election]]")
+            c.error(
+                None, key, f"unknown top-level field {key!r}; expected [ruleset], [[rule]] or [[election]]"
+            )
     rulesets: list[RuleSet] = []
     if "ruleset" in data:
         rs = _check_ruleset(c, data["ruleset"], data.get("rule"))
@@ -462,37 +493,48 @@ def parse_rules_data(data: Mapping[str, Any], file: str, text: str = "") -> Pars
 
 
 def build_rulebook(
-    rulesets: Iterable[RuleSet], elections: Iterable[Election], broken: set[str] | frozenset[str] = frozenset()
+    rulesets: Iterable[RuleSet],
+    elections: Iterable[Election],
+    broken: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[RuleBook, list[RuleError]]:
     """Cross-file checks: duplicate ids, elections naming unknown rule sets, rules or anchors."""
     errors: list[RuleError] = []
     by_id: dict[str, RuleSet] = {}
     for rs in rulesets:
         if rs.id in by_id:
-            errors.append(RuleError(
-                f"duplicate ruleset id {rs.id!r} (also in {by_id[rs.id].file})",
-                file=rs.file, item=f"ruleset {rs.id}", field="id",
-            ))
+            errors.append(
+                RuleError(
+                    f"duplicate ruleset id {rs.id!r} (also in {by_id[rs.id].file})",
+                    file=rs.file,
+                    item=f"ruleset {rs.id}",
+                    field="id",
+                )
+            )
             continue
         by_id[rs.id] = rs
     elections_by_id: dict[str, Election] = {}
     for e in elections:
+
         def err(field: str, message: str, e: Election = e) -> None:
             errors.append(RuleError(message, file=e.file, line=e.line, item=f"election {e.id}", field=field))
 
         if e.id in elections_by_id:
             err("id", f"duplicate election id {e.id!r} (also in {elections_by_id[e.id].file})")
             continue
-        rs = by_id.get(e.ruleset)
-        if rs is None and e.ruleset in broken:
+        named = by_id.get(e.ruleset)
+        if named is None and e.ruleset in broken:
             continue
-        if rs is None:
+        if named is None:
             known = ", ".join(sorted(by_id)) or "none loaded"
             err("ruleset", f"unknown ruleset {e.ruleset!r}; expected one of: {known}")
             continue
+        rs = named
         for anchor in e.anchors:
             if anchor not in rs.anchors:
-                err("anchors", f"unknown anchor {anchor!r}; ruleset {rs.id} uses: {', '.join(rs.anchors) or 'none'}")
+                err(
+                    "anchors",
+                    f"unknown anchor {anchor!r}; ruleset {rs.id} uses: {', '.join(rs.anchors) or 'none'}",
+                )
         for needed in rs.anchors:
             if needed not in e.anchors:
                 err("anchors", f"missing anchor {needed!r} required by ruleset {rs.id}")

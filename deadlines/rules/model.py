@@ -47,9 +47,7 @@ class Offset:
     def parse(cls, text: str) -> Offset:
         m = _OFFSET.match(text)
         if not m:
-            raise ValueError(
-                f"expected an offset like 'E-150', 'cause+0' or 'E+0 18:00', got {text!r}"
-            )
+            raise ValueError(f"expected an offset like 'E-150', 'cause+0' or 'E+0 18:00', got {text!r}")
         days = int(m["days"]) * (-1 if m["sign"] == "-" else 1)
         return cls(anchor=m["anchor"], days=days, time=parse_time(m["time"]) if m["time"] else None)
 
