@@ -202,3 +202,64 @@ def test_korean_html_notice_uses_structure_and_ignores_scripts() -> None:
     assert notice.headline == "사전투표 안내"
     assert notice.published == date(2024, 3, 15)
     assert shape(list(notice.records)) == [("period", "2024-04-05", "2024-04-06")]
+
+
+def test_range_that_ends_before_it_starts_is_flagged() -> None:
+    [r] = records_of("Reporting runs from 10 Feb, 2024 to 12 Nov, 2023.")
+    assert r.kind == "period" and any("ends 2023-11-12 before it starts 2024-02-10" in w for w in r.warnings)
+    assert r.confidence < 0.6
+
+
+def test_before_is_a_deadline_with_a_caveat() -> None:
+    [r] = records_of("Send the form before 10 Feb, 2024.")
+    assert r.kind == "deadline" and any("'before'" in w for w in r.warnings)
+
+
+def test_single_time_goes_to_the_right_end() -> None:
+    [r] = records_of("Applications close by 10 Feb, 2024 at 6 pm.")
+    assert (r.time_starts, r.time_ends) == (None, time(18))
+    [r] = records_of("Registration opens at 9 am on 12 Nov, 2023.")
+    assert (r.kind, r.time_starts, r.time_ends) == ("start", time(9), None)
+    [r] = records_of("Voting runs from 27 Mar, 2024 09:00 to 1 Apr, 2024.")
+    assert r.time_starts == time(9) and r.time_ends is None
+
+
+def test_noon_and_korean_hours() -> None:
+    [r] = records_of("Applications close by noon on 10 Feb, 2024.")
+    assert r.time_ends == time(12)
+    [r] = records_of("신청은 2024. 2. 10.(토) 18시까지입니다.")
+    assert r.time_ends == time(18)
+
+
+def test_item_pages_in_korean_and_month_first() -> None:
+    text = "등록일 2024-03-25\n\n3월 21일: 후보자 등록 마감\n\n후보자 등록은 3월 22일(금)까지였다.\n\nMar 24: Campaign\n\nThe campaign runs from 28 Mar to 9 Apr."
+    notices = extract(text)
+    assert [n.published for n in notices] == [date(2024, 3, 21), date(2024, 3, 24)]
+    assert shape(list(notices[1].records)) == [("period", "2024-03-28", "2024-04-09")]
+
+
+def test_item_dated_after_the_page_belongs_to_the_year_before() -> None:
+    notices = extract("Date : 01/05/2024\n\n28 Dec: Year-end notice\n\nOffices close on 31 Dec.")
+    assert notices[0].published == date(2023, 12, 28)
+    assert notices[0].records[0].ends == date(2023, 12, 31)
+
+
+def test_bad_page_dates_are_ignored() -> None:
+    [n] = extract("Date : 13/45/2023\n\nPosted 2023-02-30\n\nApplications close on 10 Feb, 2024.")
+    assert n.published is None and n.records[0].ends == date(2024, 2, 10)
+    [n] = extract(
+        '<html><head><meta name="date" content="soon"></head><body><p>Closes on 10 Feb, 2024.</p></body></html>'
+    )
+    assert n.published is None
+
+
+def test_headline_date_not_repeated_in_body_is_kept() -> None:
+    [n] = extract(
+        "Date :11/01/2023\n\n1 Nov: Registration closes on 10 Feb, 2024\n\nSee the site for details."
+    )
+    assert shape(list(n.records)) == [("deadline", None, "2024-02-10")]
+
+
+def test_korean_continuation_into_next_year() -> None:
+    [r] = records_of("기간: 2023. 12. 28. ~ 1. 3.")
+    assert (r.starts, r.ends) == (date(2023, 12, 28), date(2024, 1, 3))

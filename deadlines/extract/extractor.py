@@ -45,6 +45,9 @@ _PREFIX_START = re.compile(
     r"|\bas\s+from|\bcommencing(?:\s+on)?|\bsince)[\s,:]*(?:the\s+)?$",
     re.I,
 )
+_TIME_WORDS = r"(?:at\s+)?(?:\d{1,2}(?::\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight)"
+# "opens at 9 am on 12 Nov": the cue stands before the time, so look past a trailing time.
+_TRAILING_TIME = re.compile(rf"\s*{_TIME_WORDS}\s*(?:KST\s*|\(Seoul time\)\s*)?(?:on\s+)?$", re.I)
 _PREFIX_SINCE = re.compile(r"\bsince\s*$", re.I)
 _PREFIX_RANGE = re.compile(r"(?:\bfrom|\bbetween)\s*(?:the\s+)?$", re.I)
 _PREFIX_ON = re.compile(r"(?:^|\b)(?:on|held on|scheduled for|will be held on)\s*$", re.I)
@@ -52,8 +55,10 @@ _PREFIX_STATISTIC = re.compile(r"\bas\s+of\b[^.;]{0,30}$", re.I)
 _SUFFIX_STATISTIC = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:기준|현재)")
 _SUFFIX_DEADLINE = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:까지|마감|이내|한)")
 _SUFFIX_START = re.compile(r"\s*(?:\([^)]{0,6}\))?\s*(?:부터|시작|개시|시행|from\b)")
+# "A to B", allowing the time of A in between: "27 Mar, 2024 09:00 to 1 Apr, 2024".
 _RANGE_JOIN = re.compile(
-    r"^\s*,?\s*(?:to|through|thru|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?$", re.I
+    rf"^\s*,?\s*(?:{_TIME_WORDS}\s*)?(?:to|through|thru|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?$",
+    re.I,
 )
 _PAST_CUE = re.compile(
     r"\b(?:was|were|had been|has been)\s+held\b|\bheld\b|\btook place\b|\bwas\s+(?:carried out|conducted)"
@@ -291,8 +296,6 @@ class _NoticeExtractor:
             self._warn_unresolved(a if ra is None else b)
             return None
         warnings = ra.warnings + [w for w in rb.warnings if w not in ra.warnings]
-        if b.year is None and a.year is None and rb.warnings == ra.warnings:
-            pass
         confidence = 0.95
         if ra.inferred or rb.inferred:
             confidence -= 0.15
@@ -332,6 +335,7 @@ class _NoticeExtractor:
             self._warn_unresolved(a)
             return None
         after = self.text[a.end : span[1]]
+        before = _TRAILING_TIME.sub(" ", before)
         kind: ExtractedKind
         confidence = 0.9
         if _PREFIX_DEADLINE.search(before) or _SUFFIX_DEADLINE.match(after):
