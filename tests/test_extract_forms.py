@@ -232,7 +232,10 @@ def test_noon_and_korean_hours() -> None:
 
 
 def test_item_pages_in_korean_and_month_first() -> None:
-    text = "등록일 2024-03-25\n\n3월 21일: 후보자 등록 마감\n\n후보자 등록은 3월 22일(금)까지였다.\n\nMar 24: Campaign\n\nThe campaign runs from 28 Mar to 9 Apr."
+    text = (
+        "등록일 2024-03-25\n\n3월 21일: 후보자 등록 마감\n\n후보자 등록은 3월 22일(금)까지였다.\n\n"
+        "Mar 24: Campaign\n\nThe campaign runs from 28 Mar to 9 Apr."
+    )
     notices = extract(text)
     assert [n.published for n in notices] == [date(2024, 3, 21), date(2024, 3, 24)]
     assert shape(list(notices[1].records)) == [("period", "2024-03-28", "2024-04-09")]
