@@ -266,3 +266,23 @@ def test_headline_date_not_repeated_in_body_is_kept() -> None:
 def test_korean_continuation_into_next_year() -> None:
     [r] = records_of("기간: 2023. 12. 28. ~ 1. 3.")
     assert (r.starts, r.ends) == (date(2023, 12, 28), date(2024, 1, 3))
+
+
+def test_korean_press_release_fixture() -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / "notices" / "nec-ko-2023-11-09.txt").read_text(encoding="utf-8")
+    [notice] = extract(text)
+    assert notice.published == date(2023, 11, 9)
+    found = [(r.kind, r.starts, r.ends, r.past) for r in notice.records]
+    assert found == [
+        ("start", date(2023, 11, 12), None, False),  # the headline's "11월 12일부터 시작"
+        ("event", date(2024, 4, 10), date(2024, 4, 10), False),
+        ("period", date(2023, 11, 12), date(2024, 2, 10), False),
+        ("period", date(2023, 11, 12), date(2024, 2, 10), False),
+        ("period", date(2024, 3, 27), date(2024, 4, 1), False),
+        ("event", date(2023, 11, 3), date(2023, 11, 3), True),
+    ]
+    voting = notice.records[4]
+    assert (voting.time_starts, voting.time_ends, voting.timezone) == (time(8), time(17), "local")
+    assert all("overseas" in r.audiences for r in notice.records[2:5])
