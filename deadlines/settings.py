@@ -32,6 +32,22 @@ class Settings(BaseSettings):
         2_000_000, description="Largest notice accepted by extract and ingest, in bytes.", gt=0
     )
     actor: str = Field("cli", description="Name recorded in the audit log for command-line changes.")
+    uid_domain: str = Field(
+        "deadlines.invalid",
+        description="Domain part of feed event UIDs; never change it once feeds are published.",
+    )
+    feed_ttl_hours: float = Field(
+        12, description="How often calendar clients should refresh a feed (REFRESH-INTERVAL).", gt=0
+    )
+    cancelled_retention_days: int = Field(
+        90, description="Days a cancelled deadline stays in feeds as STATUS:CANCELLED.", ge=0
+    )
+    feed_refresh_seconds: float = Field(
+        5, description="How often a web process checks the database for changed feeds.", gt=0
+    )
+    feed_cache_seconds: int = Field(
+        300, description="Cache-Control max-age of feed responses, in seconds.", ge=0
+    )
 
     @field_validator("environment")
     @classmethod

@@ -82,19 +82,20 @@ class Cli:
         return runner.invoke(cli, list(args), env=self.env, input=input, catch_exceptions=False)
 
 
+def cli_env(db_url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        "DEADLINES_DATABASE_URL": db_url,
+        "DEADLINES_RULES_DIR": str(RULES_DIR),
+        "DEADLINES_CALENDARS_DIR": str(tmp_path / "calendars"),
+        "DEADLINES_ACTOR": "test",
+    }
+
+
 @pytest.fixture
 def run(db_url: str, tmp_path: Path) -> Cli:
-    return Cli(
-        {"DEADLINES_DATABASE_URL": db_url, "DEADLINES_RULES_DIR": str(RULES_DIR), "DEADLINES_ACTOR": "test"}
-    )
+    return Cli(cli_env(db_url, tmp_path))
 
 
 @pytest.fixture
-def run_sqlite(sqlite_url: str) -> Cli:
-    return Cli(
-        {
-            "DEADLINES_DATABASE_URL": sqlite_url,
-            "DEADLINES_RULES_DIR": str(RULES_DIR),
-            "DEADLINES_ACTOR": "test",
-        }
-    )
+def run_sqlite(sqlite_url: str, tmp_path: Path) -> Cli:
+    return Cli(cli_env(sqlite_url, tmp_path))

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from deadlines.db.engine import make_engine
 from deadlines.db.models import AuditEntry, DeadlineRow, DraftRow, NoticeRow, RuleRevision
-from tests.conftest import RULES_DIR, SAMPLE_NOTICE, Cli
+from tests.conftest import RULES_DIR, SAMPLE_NOTICE, Cli, cli_env
 from tests.test_rules_published_dates import NA22
 
 
@@ -307,13 +307,16 @@ def test_invalid_setting_is_one_line(tmp_path: Path) -> None:
 
 
 def test_demo_runs_twice(tmp_path: Path, sqlite_url: str) -> None:
-    env = {"DEADLINES_DATABASE_URL": sqlite_url, "DEADLINES_RULES_DIR": str(RULES_DIR)}
-    first = Cli(env)("demo")
+    env = cli_env(sqlite_url, tmp_path)
+    first = Cli(env)("demo", "--no-serve")
     assert first.exit_code == 0, first.output
     assert "22nd National Assembly Election" in first.output
     assert "confirms rule overseas-absentee-report" in first.output
-    second = Cli(env)("demo")
+    assert "webcal://127.0.0.1:8000/calendars/kr-2028-national-assembly.overseas.en.ics" in first.output
+    assert (tmp_path / "calendars" / "kr-2028-national-assembly.overseas.en.ics").exists()
+    second = Cli(env)("demo", "--no-serve")
     assert second.exit_code == 0 and "no changes" in second.output and "already ingested" in second.output
+    assert "feeds unchanged" in second.output
 
 
 def test_console_script_exit_codes_and_help(tmp_path: Path) -> None:

@@ -48,13 +48,15 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from deadlines.cli import demo, notices, records, rules
+    from deadlines.cli import demo, feeds, notices, records, rules
 
     cli.add_command(rules.init)
     cli.add_command(rules.rules)
     cli.add_command(notices.extract_command)
     cli.add_command(notices.ingest)
     cli.add_command(records.list_command)
+    cli.add_command(feeds.publish_command)
+    cli.add_command(feeds.serve)
     cli.add_command(demo.demo)
 
 

@@ -198,3 +198,7 @@ def apply(ctx: Context, force: bool, dry_run: bool) -> None:
             counts[change.action] = counts.get(change.action, 0) + 1
         summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "rules only"
         click.echo(("would apply: " if dry_run else "applied: ") + summary)
+    if not dry_run:
+        from deadlines.cli.feeds import publish_feeds
+
+        publish_feeds(ctx)

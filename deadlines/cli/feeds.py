@@ -1,0 +1,52 @@
+"""Commands for feeds: publish (static files) and serve (HTTP)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from deadlines.cli.common import Context, pass_context
+
+
+def publish_feeds(ctx: Context, out: Path | None = None) -> None:
+    from deadlines.db.engine import require_initialised, session_scope
+    from deadlines.feeds.catalog import feed_settings
+    from deadlines.feeds.publish import build_all, publish
+    from deadlines.feeds.source import load_feed_data
+
+    out_dir = out or ctx.settings.calendars_dir
+    require_initialised(ctx.engine)
+    with session_scope(ctx.engine) as session:
+        data = load_feed_data(session=session)
+    feeds = build_all(data, feed_settings(ctx.settings), ctx.now())
+    changes = publish(out_dir, feeds, ctx.settings.base_url)
+    for change in changes:
+        click.echo(f"{change}  ({out_dir / change.path})" if change.action != "removed" else str(change))
+    if not changes:
+        click.echo(f"feeds unchanged: {len(feeds)} feeds in {out_dir}")
+    else:
+        click.echo(f"published {len(feeds)} feeds to {out_dir}: {len(changes)} file(s) changed")
+
+
+@click.command("publish")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Directory (default: calendars/)."
+)
+@pass_context
+def publish_command(ctx: Context, out: Path | None) -> None:
+    """Write every feed and index.json atomically; only changed files are rewritten."""
+    publish_feeds(ctx, out)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port (0 picks a free one).")
+@pass_context
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the site and feeds over HTTP (uvicorn, one process)."""
+    import uvicorn
+
+    from deadlines.web.app import create_app
+
+    uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="info", access_log=False)

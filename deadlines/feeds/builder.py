@@ -1,0 +1,190 @@
+"""The pure ICS builder: records and options in, RFC 5545 bytes out, the same bytes every time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone
+
+from deadlines import __version__
+from deadlines.feeds.text import official_text, summary
+from deadlines.records import DeadlineRecord
+
+PRODID = f"-//deadlines//Election deadlines {__version__}//EN"
+# Periods longer than this become two events (opens, closes), so a 90-day window does not
+# sit across a voter's calendar for three months.
+LONG_PERIOD_DAYS = 7
+MARK = timedelta(hours=1)  # length of the block shown for a timed opening or closing moment
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """A stored deadline as a feed needs it: the record, when it last changed, its election."""
+
+    record: DeadlineRecord
+    updated_at: datetime
+    election_name: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    lang: str
+    name: str
+    description: str
+    timezone: str
+    uid_domain: str
+    base_url: str
+    ttl: timedelta = timedelta(hours=12)
+    abroad: bool = False
+    alarms: tuple[timedelta, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One calendar event of a record: the whole period, or its opening or closing."""
+
+    name: str  # period, opens, closes, deadline, event
+    first: date
+    last: date
+    start_time: time | None
+    end_time: time | None
+
+
+def parts_of(record: DeadlineRecord) -> list[Part]:
+    if record.kind == "period":
+        assert record.opens and record.closes
+        if (record.closes - record.opens).days + 1 > LONG_PERIOD_DAYS:
+            return [
+                Part("opens", record.opens, record.opens, record.opens_time, None),
+                Part("closes", record.closes, record.closes, None, record.closes_time),
+            ]
+        return [Part("period", record.opens, record.closes, record.opens_time, record.closes_time)]
+    if record.kind == "deadline":
+        assert record.closes
+        return [Part("deadline", record.closes, record.closes, None, record.closes_time)]
+    assert record.opens
+    return [Part("event", record.opens, record.closes or record.opens, record.opens_time, record.closes_time)]
+
+
+def _span(record: DeadlineRecord, part: Part, abroad: bool) -> tuple[date | datetime, date | datetime]:
+    """DTSTART and DTEND (exclusive) of a part."""
+    timed = part.start_time is not None or part.end_time is not None
+    if not timed and not (abroad and not record.local_time):
+        return part.first, part.last + timedelta(days=1)
+    # Local times are floating (no zone): 08:00 means 08:00 wherever the calendar is.
+    tz = None if record.local_time else ZoneInfo(record.timezone)
+    end_of_last = datetime.combine(part.last + timedelta(days=1), time(0), tz)
+    if part.name in ("closes", "deadline") and part.end_time is not None:
+        end = datetime.combine(part.last, part.end_time, tz)
+        return end - MARK, end
+    if part.name == "opens" and part.start_time is not None:
+        start = datetime.combine(part.first, part.start_time, tz)
+        return start, start + MARK
+    start = datetime.combine(part.first, part.start_time or time(0), tz)
+    end = datetime.combine(part.last, part.end_time, tz) if part.end_time else end_of_last
+    return start, end
+
+
+def _description(item: FeedItem, options: FeedOptions, url: str) -> str:
+    r, lang = item.record, options.lang
+    lines = []
+    if r.description.get(lang):
+        lines.append(r.description[lang])
+    lines.append(("Official: " if lang == "en" else "공식 일시: ") + official_text(r, lang))
+    source = r.source
+    if source.get("type") == "notice" and source.get("quote"):
+        lines.append(("Notice: " if lang == "en" else "공고: ") + f"“{source['quote']}”")
+    elif source.get("citation"):
+        law = source.get("law") or ""
+        lines.append(("Law: " if lang == "en" else "근거: ") + f"{law}, {source['citation']}".strip(", "))
+    if r.status == "cancelled":
+        lines.append("This deadline was withdrawn." if lang == "en" else "이 일정은 취소되었습니다.")
+    lines.append(("Election: " if lang == "en" else "선거: ") + item.election_name.get(lang, r.election_id))
+    lines.append(url)
+    return "\n".join(lines)
+
+
+def _event(item: FeedItem, part: Part, options: FeedOptions) -> Event:
+    r = item.record
+    url = f"{options.base_url.rstrip('/')}/elections/{r.election_id}#{r.id}"
+    event = Event()
+    event.add("uid", f"{r.id}.{part.name}.{r.election_id}@{options.uid_domain}")
+    event.add("dtstamp", item.updated_at.astimezone(UTC))
+    start, end = _span(r, part, options.abroad)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary(r, part.name, options.lang))
+    event.add("description", _description(item, options, url))
+    event.add("url", url)
+    event.add("categories", list(r.audiences))
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CANCELLED" if r.status == "cancelled" else "CONFIRMED")
+    event.add("sequence", r.revision)
+    event.add("last-modified", item.updated_at.astimezone(UTC))
+    if r.status != "cancelled":
+        for before in options.alarms:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", summary(r, part.name, options.lang))
+            related = "START" if part.name in ("opens", "event") else "END"
+            alarm.add("trigger", -before, parameters={"RELATED": related})
+            event.add_component(alarm)
+    return event
+
+
+@lru_cache(maxsize=32)
+def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
+    return Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, last)
+
+
+def _duration(value: timedelta) -> str:
+    """An RFC 5545 duration such as PT12H or P1DT6H."""
+    days, rest = divmod(int(value.total_seconds()), 86400)
+    hours, rest = divmod(rest, 3600)
+    clock = (f"{hours}H" if hours else "") + (f"{rest // 60}M" if rest >= 60 else "")
+    text = "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+    return text if text != "P" else "PT0S"
+
+
+def build_feed(items: Sequence[FeedItem], options: FeedOptions) -> bytes:
+    """One feed as bytes. Pure: the same items and options always give the same bytes."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", options.name)
+    cal.add("x-wr-calname", options.name)
+    cal.add("description", options.description)
+    cal.add("x-wr-caldesc", options.description)
+    cal.add("x-wr-timezone", options.timezone)
+    cal.add("refresh-interval", options.ttl, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", _duration(options.ttl))
+    events: list[tuple[tuple[Any, ...], Event]] = []
+    zones: dict[str, list[date]] = {}
+    for item in items:
+        for part in parts_of(item.record):
+            event = _event(item, part, options)
+            start = event.decoded("dtstart")
+            key = (start.isoformat() if isinstance(start, date) else str(start), str(event["uid"]))
+            events.append((key, event))
+            timed = isinstance(start, datetime)
+            if timed and not item.record.local_time:
+                zones.setdefault(item.record.timezone, []).extend([part.first, part.last])
+    for tzid in sorted(zones):
+        days = zones[tzid]
+        # A year either side covers every transition a client needs around the events.
+        cal.add_component(_vtimezone(tzid, min(days) - timedelta(days=366), max(days) + timedelta(days=366)))
+    for _key, event in sorted(events, key=lambda pair: pair[0]):
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
+def event_count(data: bytes) -> int:
+    return data.count(b"\r\nBEGIN:VEVENT\r\n")

@@ -1,0 +1,1 @@
+"""HTTP: the FastAPI application, its feed endpoint and pages."""

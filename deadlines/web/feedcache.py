@@ -1,0 +1,163 @@
+"""In-memory feed cache that follows database changes made by any process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import anyio
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from deadlines.feeds.catalog import (
+    BuiltFeed,
+    FeedData,
+    FeedSettings,
+    FeedSpec,
+    build,
+    catalog,
+    index_json,
+)
+from deadlines.feeds.source import data_version, load_feed_data
+
+log = logging.getLogger("deadlines.web.feeds")
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+MAX_VARIANTS = 256
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A feed ready to send: bytes, gzip bytes, validators and the response headers."""
+
+    body: bytes
+    gzipped: bytes
+    etag: bytes
+    etag_gz: bytes
+    last_modified: datetime
+    headers: list[tuple[bytes, bytes]]
+    headers_gz: list[tuple[bytes, bytes]]
+
+
+def make_entry(body: bytes, last_modified: datetime, content_type: bytes, max_age: int) -> Entry:
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    etag = f'"{digest}"'.encode()
+    etag_gz = f'"{digest}-gz"'.encode()
+    # mtime=0 keeps the gzip bytes (and so their ETag) identical across processes.
+    gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    common = [
+        (b"content-type", content_type),
+        (b"last-modified", format_datetime(last_modified.astimezone(UTC), usegmt=True).encode()),
+        (b"cache-control", f"public, max-age={max_age}".encode()),
+        (b"vary", b"Accept-Encoding"),
+    ]
+    headers = [*common, (b"etag", etag), (b"content-length", str(len(body)).encode())]
+    headers_gz = [
+        *common,
+        (b"etag", etag_gz),
+        (b"content-encoding", b"gzip"),
+        (b"content-length", str(len(gzipped)).encode()),
+    ]
+    return Entry(body, gzipped, etag, etag_gz, last_modified.replace(microsecond=0), headers, headers_gz)
+
+
+@dataclass
+class _State:
+    version: tuple[object, ...] | None = None
+    data: FeedData | None = None
+    entries: dict[tuple[str, tuple[timedelta, ...]], Entry] = field(default_factory=dict)
+    error: str | None = None
+
+
+class FeedCache:
+    """Feeds built lazily from one snapshot of the database, replaced when the data changes."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: FeedSettings,
+        *,
+        refresh_seconds: float,
+        max_age: int,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.refresh_seconds = refresh_seconds
+        self.max_age = max_age
+        self.clock = clock
+        self.state = _State()
+        self._task: asyncio.Task[None] | None = None
+
+    def refresh(self) -> bool:
+        """Reload if the database changed (or the day did). Returns whether anything changed."""
+        now = self.clock()
+        try:
+            with Session(self.engine) as session:
+                version = (*data_version(session=session), now.date())
+                if version == self.state.version:
+                    return False
+                data = load_feed_data(session=session)
+        except SQLAlchemyError as e:
+            reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
+            if self.state.error != reason:
+                log.warning("feeds: cannot read the database, serving what is cached: %s", reason)
+            self.state.error = reason
+            return False
+        # Swapped whole, so a request sees either the old snapshot or the new one.
+        self.state = _State(version=version, data=data)
+        log.info("feeds: reloaded (%d deadlines)", len(data.items))
+        return True
+
+    async def run(self) -> None:
+        while True:
+            await anyio.to_thread.run_sync(self.refresh)
+            await asyncio.sleep(self.refresh_seconds)
+
+    async def start(self) -> None:
+        await anyio.to_thread.run_sync(self.refresh)
+        self._task = asyncio.create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    @property
+    def data(self) -> FeedData | None:
+        return self.state.data
+
+    def feed(self, spec: FeedSpec, alarms: tuple[timedelta, ...] = ()) -> Entry | None:
+        state = self.state
+        if state.data is None:
+            return None
+        key = (spec.id, alarms)
+        entry = state.entries.get(key)
+        if entry is None:
+            built = build(state.data, spec, self.settings, self.clock(), alarms)
+            entry = make_entry(
+                built.body, built.last_change or EPOCH, b"text/calendar; charset=utf-8", self.max_age
+            )
+            if len(state.entries) >= MAX_VARIANTS:
+                state.entries.clear()
+            state.entries[key] = entry
+        return entry
+
+    def index(self) -> tuple[Entry, list[BuiltFeed]] | None:
+        state = self.state
+        if state.data is None:
+            return None
+        now = self.clock()
+        feeds = [build(state.data, spec, self.settings, now) for spec in catalog(state.data, now.date())]
+        last = max((f.last_change for f in feeds if f.last_change), default=EPOCH)
+        body = index_json(feeds, self.settings.base_url)
+        return make_entry(body, last, b"application/json", self.max_age), feeds
