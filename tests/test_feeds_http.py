@@ -1,0 +1,185 @@
+"""Feeds over HTTP, through the real server (`deadlines serve`) on a free port."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from email.utils import format_datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import icalendar
+import pytest
+
+from tests.conftest import RULES_DIR, Cli, cli_env
+
+FEED = "/calendars/kr-2028-national-assembly.overseas.en.ics"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    def __init__(self, env: dict[str, str], tmp_path: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        exe = Path(sys.executable).with_name("deadlines")
+        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
+        self.log = (tmp_path / f"server-{self.port}.log").open("w")
+        self.process = subprocess.Popen(
+            [*command, "serve", "--port", str(self.port)],
+            env={**os.environ, **env},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start; log: {Path(self.log.name).read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def site(db_url: str, tmp_path: Path) -> Iterator[tuple[Server, Cli, Path]]:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    env = {
+        **cli_env(db_url, tmp_path),
+        "DEADLINES_RULES_DIR": str(rules),
+        "DEADLINES_FEED_REFRESH_SECONDS": "0.5",
+        "DEADLINES_BASE_URL": "https://deadlines.example.org",
+    }
+    run = Cli(env)
+    assert run("init").exit_code == 0
+    assert run("rules", "apply").exit_code == 0
+    server = Server(env, tmp_path)
+    yield server, run, tmp_path / "calendars"
+    server.stop()
+
+
+def test_feed_get_head_and_headers(site) -> None:  # type: ignore[no-untyped-def]
+    server, _run, calendars = site
+    r = httpx.get(server.url + FEED)
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert r.headers["etag"].startswith('"') and not r.headers["etag"].startswith("W/")
+    assert "max-age=300" in r.headers["cache-control"]
+    assert r.headers["last-modified"].endswith("GMT")
+    assert r.content == (calendars / "kr-2028-national-assembly.overseas.en.ics").read_bytes()
+    icalendar.Calendar.from_ical(r.content)
+    identity = {"Accept-Encoding": "identity"}
+    head = httpx.head(server.url + FEED, headers=identity)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == httpx.get(server.url + FEED, headers=identity).headers["etag"]
+    assert head.headers["content-length"] == str(len(r.content))
+
+
+def test_conditional_requests_give_304(site) -> None:  # type: ignore[no-untyped-def]
+    server, _run, _ = site
+    r = httpx.get(server.url + FEED)
+    again = httpx.get(server.url + FEED, headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == r.headers["etag"]
+    weak = httpx.get(server.url + FEED, headers={"If-None-Match": 'W/"nope", W/' + r.headers["etag"]})
+    assert weak.status_code == 304
+    stale = httpx.get(server.url + FEED, headers={"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200
+    since = httpx.get(server.url + FEED, headers={"If-Modified-Since": r.headers["last-modified"]})
+    assert since.status_code == 304
+    old = format_datetime(datetime.now(UTC) - timedelta(days=3650), usegmt=True)
+    assert httpx.get(server.url + FEED, headers={"If-Modified-Since": old}).status_code == 200
+
+
+def test_gzip_when_asked(site) -> None:  # type: ignore[no-untyped-def]
+    server, _run, _ = site
+    plain = httpx.get(server.url + FEED, headers={"Accept-Encoding": "identity"})
+    with httpx.Client() as client:
+        raw = client.get(server.url + FEED, headers={"Accept-Encoding": "gzip"})
+    assert raw.headers["content-encoding"] == "gzip"
+    assert raw.content == plain.content  # httpx decodes
+    assert raw.headers["etag"] != plain.headers["etag"]
+    assert int(raw.headers["content-length"]) < len(plain.content)
+    assert gzip.decompress(gzip.compress(plain.content)) == plain.content
+
+
+def test_query_options_and_errors(site) -> None:  # type: ignore[no-untyped-def]
+    server, _run, _ = site
+    by_query = httpx.get(server.url + "/calendars/kr-2028-national-assembly.ics?lang=ko&audience=overseas")
+    by_name = httpx.get(server.url + "/calendars/kr-2028-national-assembly.overseas.ko.ics")
+    assert by_query.status_code == 200 and by_query.content == by_name.content
+    alarms = httpx.get(server.url + FEED + "?alarms=P7D,P1D")
+    assert alarms.status_code == 200 and alarms.content.count(b"BEGIN:VALARM") > 0
+    missing = httpx.get(server.url + "/calendars/kr-1999-nothing.en.ics")
+    assert missing.status_code == 404 and "{election}.{lang}.ics" in missing.text
+    for bad, message in (
+        ("?lang=fr", "lang: 'fr' is not offered"),
+        ("?alarms=P1D,P2D,P3D,P4D", "at most 3"),
+        ("?alarms=soon", "not an ISO 8601 duration"),
+        ("?audience=aliens", "audience: 'aliens'"),
+        ("?colour=red", "unknown option 'colour'"),
+    ):
+        r = httpx.get(server.url + "/calendars/kr-2028-national-assembly.ics" + bad)
+        assert r.status_code == 400 and message in r.text, (bad, r.text)
+    conflict = httpx.get(server.url + "/calendars/kr-2028-national-assembly.en.ics?lang=ko")
+    assert conflict.status_code == 400
+    assert httpx.post(server.url + FEED).status_code == 405
+
+
+def test_index_pages_and_health(site) -> None:  # type: ignore[no-untyped-def]
+    server, _run, calendars = site
+    page = httpx.get(server.url + "/calendars/")
+    assert page.status_code == 200
+    assert "webcal://deadlines.example.org/calendars/kr-2028-national-assembly.overseas.en.ics" in page.text
+    assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Fdeadlines.example.org" in page.text
+    index = httpx.get(server.url + "/calendars/index.json")
+    assert index.status_code == 200 and index.content == (calendars / "index.json").read_bytes()
+    health = httpx.get(server.url + "/healthz").json()
+    assert health["status"] == "ok" and health["feeds"] == "ok"
+
+
+def test_change_from_another_process_is_served_without_restart(site) -> None:  # type: ignore[no-untyped-def]
+    server, run, _ = site
+    before = httpx.get(server.url + FEED)
+    rules = Path(run.env["DEADLINES_RULES_DIR"])
+    path = rules / "elections.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("day = 2028-04-12", "day = 2028-04-19"), encoding="utf-8"
+    )
+    assert run("rules", "apply").exit_code == 0
+    deadline = time.monotonic() + 10
+    after = before
+    while time.monotonic() < deadline:
+        after = httpx.get(server.url + FEED)
+        if after.content != before.content:
+            break
+        time.sleep(0.2)
+    assert after.content != before.content
+    cal = icalendar.Calendar.from_ical(after.content)
+    day = next(e for e in cal.walk("VEVENT") if str(e["uid"]).startswith("election-day.event."))
+    assert day["sequence"] == 2
+    assert day.decoded("dtstart").date().isoformat() == "2028-04-19"
+    assert httpx.get(server.url + FEED, headers={"If-None-Match": before.headers["etag"]}).status_code == 200
