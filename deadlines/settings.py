@@ -49,6 +49,60 @@ class Settings(BaseSettings):
         300, description="Cache-Control max-age of feed responses, in seconds.", ge=0
     )
 
+    smtp_host: str = Field("localhost", description="SMTP server for outgoing mail.")
+    smtp_port: int = Field(1025, description="SMTP port (1025 is the demo mail catcher).", gt=0, lt=65536)
+    smtp_username: str | None = Field(None, description="SMTP login name; no login when unset.")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_tls: str = Field("none", description="none, starttls or tls (implicit TLS, usually port 465).")
+    smtp_timeout: float = Field(30, description="Seconds to wait for the SMTP server.", gt=0)
+    smtp_concurrency: int = Field(4, description="SMTP connections used in parallel.", ge=1, le=64)
+    smtp_rate_limit: float = Field(0, description="Most messages per second (0: no limit).", ge=0)
+    mail_from: str = Field(
+        "Election deadlines <deadlines@localhost>", description="From address of every email."
+    )
+    dkim_key_file: Path | None = Field(None, description="PEM private key; DKIM-signs mail when set.")
+    dkim_selector: str = Field("deadlines", description="DKIM selector (DNS: SELECTOR._domainkey.DOMAIN).")
+    dkim_domain: str | None = Field(None, description="DKIM signing domain (default: the From domain).")
+    reminder_horizon_days: int = Field(
+        14, description="Reminders are planned this many days ahead (a rolling window).", ge=1
+    )
+    quiet_hours: str = Field(
+        "22:00-08:00", description="No reminders in this local window, unless waiting would be too late."
+    )
+    max_attempts: int = Field(8, description="Tries per email before it is marked failed.", ge=1)
+    retry_base_seconds: float = Field(
+        30, description="First retry delay; doubles each time, with jitter.", gt=0
+    )
+    hard_bounce_limit: int = Field(
+        1, description="Permanent (5xx) failures before an address is suppressed.", ge=1
+    )
+    lease_seconds: int = Field(
+        120, description="How long a worker holds claimed reminders before others may take them.", ge=5
+    )
+    batch_size: int = Field(200, description="Reminders claimed per dispatch batch.", ge=1)
+    dispatch_interval_seconds: float = Field(5, description="Worker: seconds between dispatch passes.", gt=0)
+    plan_interval_seconds: float = Field(300, description="Worker: seconds between planning passes.", gt=0)
+    publish_interval_seconds: float = Field(
+        300, description="Worker: seconds between feed publishing passes.", gt=0
+    )
+    confirmation_hours: int = Field(72, description="Hours a confirmation link stays valid.", ge=1)
+    attach_ics: bool = Field(False, description="Attach the deadline as an .ics file to reminders.")
+
+    @field_validator("smtp_tls")
+    @classmethod
+    def _known_tls(cls, value: str) -> str:
+        if value not in ("none", "starttls", "tls"):
+            raise ValueError(f"expected none, starttls or tls, got {value!r}")
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        from deadlines.reminders.triggers import parse_quiet_hours
+
+        parse_quiet_hours(value)
+        return value
+
     @field_validator("environment")
     @classmethod
     def _known_environment(cls, value: str) -> str:

@@ -99,3 +99,13 @@ def run(db_url: str, tmp_path: Path) -> Cli:
 @pytest.fixture
 def run_sqlite(sqlite_url: str, tmp_path: Path) -> Cli:
     return Cli(cli_env(sqlite_url, tmp_path))
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[object]:
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

@@ -48,7 +48,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from deadlines.cli import demo, feeds, notices, records, rules
+    from deadlines.cli import demo, feeds, notices, records, reminders, rules
 
     cli.add_command(rules.init)
     cli.add_command(rules.rules)
@@ -57,6 +57,9 @@ def _register() -> None:
     cli.add_command(records.list_command)
     cli.add_command(feeds.publish_command)
     cli.add_command(feeds.serve)
+    cli.add_command(reminders.worker)
+    cli.add_command(reminders.subscribers)
+    cli.add_command(reminders.outbox_command)
     cli.add_command(demo.demo)
 
 

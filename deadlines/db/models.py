@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from deadlines.db.types import UTCDateTime
@@ -134,3 +134,66 @@ class AuditEntry(SQLModel, table=True):
     target: str = Field(max_length=200)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class Subscriber(SQLModel, table=True):
+    """A person who asked for reminders; the email is normalised and unique."""
+
+    __tablename__ = "subscriber"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)
+    language: str = Field(max_length=2)
+    timezone: str = Field(max_length=64)
+    status: str = Field(
+        default="pending", max_length=16, index=True
+    )  # pending active unsubscribed suppressed
+    confirm_nonce: str | None = Field(default=None, max_length=32)
+    hard_bounces: int = 0
+    origin: str = Field(default="signup", max_length=16)  # signup, import
+    created_at: datetime = _when()
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unsubscribed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmation_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Subscription(SQLModel, table=True):
+    """What one subscriber follows: an election, audiences and reminder triggers."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("subscriber_id", "election_id", name="uq_subscription"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    election_id: str = Field(max_length=100, index=True)
+    audiences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    triggers: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_at: datetime = _when()
+
+
+class OutboxRow(SQLModel, table=True):
+    """One email to send: a reminder (unique per subscription, deadline and trigger), a correction
+    or a confirmation. The database, not the scheduler, is the source of truth."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "deadline_id", "trigger", name="uq_outbox_reminder"),
+        Index("ix_outbox_due", "state", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # reminder, correction, confirmation
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    subscription_id: int | None = Field(default=None, foreign_key="subscription.id")
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id", index=True)
+    trigger: str = Field(max_length=32)
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    close_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revision: int = 0  # the deadline revision this row was planned for
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    leased_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _when()

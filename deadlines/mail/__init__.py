@@ -1,0 +1,1 @@
+"""Outgoing email: rendering messages to bytes, and SMTP delivery."""

@@ -1,0 +1,195 @@
+"""Renders confirmations, reminders and corrections (English and Korean) into message bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed
+from deadlines.feeds.text import day_text
+from deadlines.mail.mime import Attachment, build_message
+from deadlines.records import DeadlineRecord
+from deadlines.tokens import make_token
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class MailJob:
+    """Everything one email needs, read from the outbox row and what it points at."""
+
+    outbox_id: int
+    kind: str  # reminder, correction, confirmation
+    trigger: str
+    email: str
+    language: str
+    zone: str
+    subscriber_id: int
+    record: DeadlineRecord | None = None
+    election_name: str = ""
+    close_at: datetime | None = None
+    nonce: str | None = None
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    base_url: str
+    secret_key: str
+    mail_from: str
+    uid_domain: str
+    confirmation_hours: int = 72
+    attach_ics: bool = False
+
+
+def message_id(outbox_id: int, domain: str) -> str:
+    """Derived from the outbox row, so a rare re-send after a crash is recognisably the same."""
+    return f"<reminder-{outbox_id}@{domain}>"
+
+
+def _moment(instant: datetime, zone: str, lang: str) -> str:
+    local = instant.astimezone(ZoneInfo(zone))
+    clock = f"{local:%H:%M}"
+    day = local.date()
+    if clock == "00:00":  # an end-of-day close reads better as 24:00 of the day before
+        clock, day = "24:00", day - timedelta(days=1)
+    return f"{day_text(day, lang)} {clock} ({zone})"
+
+
+def time_left(close: datetime, now: datetime, lang: str) -> str:
+    left = close - now
+    hours = int(left.total_seconds() // 3600)
+    if lang == "ko":
+        return f"{left.days}일 남음" if left.days >= 1 else f"{max(hours, 1)}시간 남음"
+    if left.days >= 2:
+        return f"{left.days} days left"
+    if left.days == 1:
+        return "1 day left"
+    return f"{max(hours, 1)} hours left" if hours != 1 else "1 hour left"
+
+
+class Renderer:
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        self.sender_address = parseaddr(settings.mail_from)[1] or "deadlines@localhost"
+
+    def _links(self, job: MailJob) -> dict[str, str]:
+        base = self.settings.base_url.rstrip("/")
+        secret = self.settings.secret_key
+        unsubscribe = make_token(secret, "unsubscribe", job.subscriber_id)
+        preferences = make_token(secret, "preferences", job.subscriber_id)
+        return {
+            "unsubscribe_url": f"{base}/unsubscribe/{unsubscribe}",
+            "preferences_url": f"{base}/preferences/{preferences}",
+            "unsubscribe_token": unsubscribe,
+        }
+
+    def _headers(self, job: MailJob, links: dict[str, str]) -> list[tuple[str, str]]:
+        mailto = f"mailto:{self.sender_address}?subject=unsubscribe%20{links['unsubscribe_token']}"
+        return [
+            ("List-Unsubscribe", f"<{links['unsubscribe_url']}>, <{mailto}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ("Auto-Submitted", "auto-generated"),
+            ("Content-Language", job.language),
+        ]
+
+    def render(self, job: MailJob, now: datetime) -> bytes:
+        lang = job.language
+        links = self._links(job)
+        headers = self._headers(job, links)
+        attachments: list[Attachment] = []
+        if job.kind == "confirmation":
+            token = make_token(
+                self.settings.secret_key,
+                "confirm",
+                job.subscriber_id,
+                nonce=job.nonce,
+                expires=now + timedelta(hours=self.settings.confirmation_hours),
+            )
+            context = {
+                "confirm_url": f"{self.settings.base_url.rstrip('/')}/confirm/{token}",
+                "hours": self.settings.confirmation_hours,
+            }
+            subject = (
+                "Confirm your election deadline reminders" if lang == "en" else "선거일정 알림 신청 확인"
+            )
+            headers = [h for h in headers if not h[0].startswith("List-")]
+        else:
+            assert job.record is not None and job.close_at is not None
+            r = job.record
+            context = self._deadline_context(job, now, links)
+            if job.kind == "correction":
+                prefix = "Correction" if lang == "en" else "정정"
+                subject = f"{prefix}: {r.title[lang]}"
+            else:
+                subject = f"{context['headline']}: {r.title[lang]}"
+            if self.settings.attach_ics and job.kind == "reminder":
+                attachments.append(self._ics(job))
+        context["subject"] = subject
+        context["lang"] = lang
+        text = self.env.get_template(f"{job.kind}.{lang}.txt").render(context)
+        html = self.env.get_template(f"{job.kind}.{lang}.html").render(context)
+        return build_message(
+            sender=self.settings.mail_from,
+            recipient=job.email,
+            subject=subject,
+            text=text,
+            html=html,
+            message_id=message_id(job.outbox_id, self.settings.uid_domain),
+            date=now,
+            headers=headers,
+            attachments=attachments,
+        )
+
+    def _deadline_context(self, job: MailJob, now: datetime, links: dict[str, str]) -> dict[str, object]:
+        assert job.record is not None and job.close_at is not None
+        r, lang = job.record, job.language
+        official_zone = r.timezone if not r.local_time else job.zone
+        opened = "Now open" if lang == "en" else "접수 시작"
+        headline = opened if job.trigger == "opens" else time_left(job.close_at, now, lang)
+        source = r.source
+        cite = ", ".join(str(p) for p in (source.get("law"), source.get("citation")) if p)
+        feed = f"{r.election_id}.{'overseas.' if 'overseas' in r.audiences else ''}{lang}.ics"
+        return {
+            **links,
+            "headline": headline,
+            "title": r.title[lang],
+            "description": r.description.get(lang, ""),
+            "election": job.election_name,
+            "local_close": _moment(job.close_at, job.zone, lang),
+            "official_close": _moment(job.close_at, official_zone, lang),
+            "source": cite or source.get("quote", ""),
+            "url": f"{self.settings.base_url.rstrip('/')}/elections/{r.election_id}#{r.id}",
+            "feed_url": f"{self.settings.base_url.rstrip('/')}/calendars/{feed}",
+            "cancelled": r.status == "cancelled",
+        }
+
+    def _ics(self, job: MailJob) -> Attachment:
+        assert job.record is not None and job.close_at is not None
+        names = {"en": job.election_name, "ko": job.election_name}
+        item = FeedItem(job.record, job.changed_at or job.close_at, names)
+        options = FeedOptions(
+            lang=job.language,
+            name=job.election_name,
+            description=job.record.title[job.language],
+            timezone=job.record.timezone,
+            uid_domain=self.settings.uid_domain,
+            base_url=self.settings.base_url,
+            abroad="overseas" in job.record.audiences,
+        )
+        return Attachment(
+            f"{job.record.id}.ics",
+            "text/calendar; charset=utf-8; method=PUBLISH",
+            build_feed([item], options),
+        )

@@ -1,0 +1,1 @@
+"""Email reminders: triggers and planning (pure), the outbox, rendering and delivery."""

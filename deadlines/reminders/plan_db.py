@@ -1,0 +1,172 @@
+"""The planning shell: streams subscriptions through the pure planner into the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from deadlines.db.convert import row_to_record
+from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber, Subscription
+from deadlines.reminders.planning import DeadlineView, Planned, SubscriptionView, plan_subscription, replan
+
+CHUNK = 2000
+
+
+@dataclass
+class PlanReport:
+    planned: int = 0
+    replanned: int = 0
+    cancelled: int = 0
+    corrections: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"planned {self.planned} new reminder(s), re-planned {self.replanned}, "
+            f"cancelled {self.cancelled}, {self.corrections} correction(s)"
+        )
+
+
+def _insert_ignoring_duplicates(engine: Engine, rows: list[dict[str, Any]]) -> int:
+    """Insert, skipping rows that exist (unique per subscription, deadline, trigger)."""
+    if not rows:
+        return 0
+    table = OutboxRow.__table__  # type: ignore[attr-defined]
+    if engine.dialect.name == "postgresql":
+        stmt: Any = postgresql.insert(table).on_conflict_do_nothing()
+    elif engine.dialect.name == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
+    else:  # pragma: no cover - other engines are not supported targets
+        stmt = insert(table)
+    with engine.begin() as conn:
+        result = conn.execute(stmt, rows)
+    return max(result.rowcount, 0)
+
+
+def _deadline_views(session: Session) -> list[DeadlineView]:
+    active = select(ElectionRow.id).where(ElectionRow.status == "active")
+    rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.election_id).in_(active))).all()
+    return [DeadlineView(r.id or 0, row_to_record(r)) for r in rows]
+
+
+def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
+    query = (
+        select(Subscription, Subscriber.timezone)
+        .join(Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id))
+        .where(Subscriber.status == "active")
+        .order_by(col(Subscription.id))
+        .execution_options(yield_per=CHUNK)
+    )
+    with Session(engine) as session:
+        for sub, zone in session.exec(query):
+            yield SubscriptionView(
+                sub.id or 0,
+                sub.subscriber_id,
+                zone,
+                sub.election_id,
+                tuple(sub.audiences),
+                tuple(sub.triggers) if sub.triggers is not None else None,
+            )
+
+
+def _row(p: Planned, now: datetime) -> dict[str, Any]:
+    return {
+        "kind": "reminder",
+        "subscriber_id": p.subscriber_id,
+        "subscription_id": p.subscription_id,
+        "deadline_id": p.deadline_id,
+        "trigger": p.trigger,
+        "due_at": p.due_at,
+        "close_at": p.close_at,
+        "revision": p.revision,
+        "state": "pending",
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[time, time] | None) -> int:
+    """Materialise reminders due within the horizon; planning twice never duplicates."""
+    with Session(engine) as session:
+        deadlines = _deadline_views(session)
+    by_election: dict[str, list[DeadlineView]] = {}
+    for d in deadlines:
+        by_election.setdefault(d.record.election_id, []).append(d)
+    planned = 0
+    batch: list[dict[str, Any]] = []
+    for sub in _subscriptions(engine):
+        for p in plan_subscription(sub, by_election.get(sub.election_id, ()), now, horizon, quiet):
+            batch.append(_row(p, now))
+        if len(batch) >= CHUNK:
+            planned += _insert_ignoring_duplicates(engine, batch)
+            batch = []
+    planned += _insert_ignoring_duplicates(engine, batch)
+    return planned
+
+
+def follow_changes(
+    engine: Engine, report: PlanReport, *, now: datetime, quiet: tuple[time, time] | None
+) -> None:
+    """Deadlines that changed: re-plan or cancel pending rows; one correction to whoever was told
+    the old date."""
+    with Session(engine) as session:
+        stale = session.exec(
+            select(OutboxRow, DeadlineRow, Subscriber.timezone)
+            .join(DeadlineRow, col(DeadlineRow.id) == col(OutboxRow.deadline_id))
+            .join(Subscriber, col(Subscriber.id) == col(OutboxRow.subscriber_id))
+            .where(col(OutboxRow.kind) == "reminder", col(OutboxRow.revision) != col(DeadlineRow.revision))
+        ).all()
+        corrections: list[dict[str, Any]] = []
+        for row, deadline, zone in stale:
+            record = row_to_record(deadline)
+            if row.state in ("pending", "retry"):
+                moved = replan(record, row.trigger, zone, quiet, now)
+                if moved is None:
+                    row.state, row.last_error = "cancelled", f"deadline changed (revision {record.revision})"
+                    report.cancelled += 1
+                else:
+                    row.due_at, row.close_at, row.revision = moved[0], moved[1], record.revision
+                    report.replanned += 1
+                session.add(row)
+            elif row.state == "sent":
+                new_close = record.closing_instant(zone if record.local_time else None)
+                if record.status == "published" and new_close == row.close_at:
+                    continue
+                corrections.append(
+                    {
+                        "kind": "correction",
+                        "subscriber_id": row.subscriber_id,
+                        "subscription_id": row.subscription_id,
+                        "deadline_id": row.deadline_id,
+                        "trigger": f"correction-{record.revision}",
+                        "due_at": now,
+                        "close_at": new_close,
+                        "revision": record.revision,
+                        "state": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                )
+        session.commit()
+    report.corrections += _insert_ignoring_duplicates(engine, corrections)
+
+
+def plan_all(
+    engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[time, time] | None
+) -> PlanReport:
+    report = PlanReport()
+    follow_changes(engine, report, now=now, quiet=quiet)
+    report.planned = plan_new(engine, now=now, horizon=horizon, quiet=quiet)
+    return report
+
+
+def counts(engine: Engine) -> Sequence[tuple[str, int]]:
+    from sqlalchemy import func
+
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxRow.state, func.count()).group_by(OutboxRow.state)).all())

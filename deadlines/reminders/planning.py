@@ -1,0 +1,93 @@
+"""Reminder planning: (subscription x deadline x trigger) to due instants. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from deadlines.records import DeadlineRecord
+from deadlines.reminders.triggers import closing, default_triggers, due_at
+
+# How long an "it is now open" reminder stays worth sending (late sign-ups, downtime).
+OPENING_NEWS = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    subscription_id: int
+    subscriber_id: int
+    zone: str
+    election_id: str
+    audiences: tuple[str, ...] = ()
+    triggers: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    deadline_id: int
+    record: DeadlineRecord
+
+
+@dataclass(frozen=True)
+class Planned:
+    subscription_id: int
+    subscriber_id: int
+    deadline_id: int
+    trigger: str
+    due_at: datetime
+    close_at: datetime
+    revision: int
+
+
+def follows(sub: SubscriptionView, record: DeadlineRecord) -> bool:
+    if record.election_id != sub.election_id:
+        return False
+    if not sub.audiences or "all" in record.audiences:
+        return True
+    return any(a in record.audiences for a in sub.audiences)
+
+
+def plan_subscription(
+    sub: SubscriptionView,
+    deadlines: Iterable[DeadlineView],
+    now: datetime,
+    horizon: timedelta,
+    quiet: tuple[time, time] | None,
+) -> Iterator[Planned]:
+    """Reminders due before `now + horizon` for deadlines that have not closed yet.
+
+    Rows already due (after downtime, or a late sign-up) are planned too: dispatch sends only the
+    latest of them per deadline, and only while the deadline is still open.
+    """
+    until = now + horizon
+    stale_opening = now - OPENING_NEWS
+    for d in deadlines:
+        r = d.record
+        if r.status != "published" or not follows(sub, r):
+            continue
+        close = closing(r, sub.zone)
+        if close is None or close <= now:
+            continue
+        for trigger in sub.triggers or default_triggers(r.audiences):
+            due = due_at(r, trigger, sub.zone, quiet)
+            if due is None or due > until:
+                continue
+            if trigger == "opens" and due < stale_opening:
+                continue  # "now open" weeks later is noise; the closing reminders still come
+            yield Planned(
+                sub.subscription_id, sub.subscriber_id, d.deadline_id, trigger, due, close, r.revision
+            )
+
+
+def replan(
+    record: DeadlineRecord, trigger: str, zone: str, quiet: tuple[time, time] | None, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """The new (due, close) of a pending reminder whose deadline changed; None: cancel it."""
+    if record.status != "published":
+        return None
+    close = closing(record, zone)
+    if close is None or close <= now:
+        return None
+    due = due_at(record, trigger, zone, quiet)
+    return (due, close) if due is not None else None

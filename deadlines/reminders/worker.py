@@ -1,0 +1,306 @@
+"""The worker: APScheduler drives planning, dispatch and feed publishing; the database is the truth.
+
+APScheduler 3 cannot share a job store between processes, so it only keeps time here: every
+decision is made from the outbox, and any number of workers can run side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import signal
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+import anyio
+from sqlalchemy import Engine
+
+from deadlines.db.engine import make_engine
+from deadlines.mail.render import MailSettings, Renderer
+from deadlines.mail.smtp import Connection, DkimSigner, RateLimiter, SmtpSettings
+from deadlines.reminders import outbox
+from deadlines.reminders.plan_db import PlanReport, plan_all
+from deadlines.reminders.triggers import parse_quiet_hours
+from deadlines.settings import Settings
+
+log = logging.getLogger("deadlines.worker")
+_COUNTERS = {
+    "sent": "sent",
+    "retry": "retried",
+    "failed": "failed",
+    "skipped": "skipped",
+    "cancelled": "cancelled",
+    "pending": "replanned",
+}
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    replanned: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"sent {self.sent}, retry {self.retried}, failed {self.failed}, skipped {self.skipped}, "
+            f"cancelled {self.cancelled}, re-planned {self.replanned}"
+        )
+
+
+def smtp_settings(s: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        s.smtp_host,
+        s.smtp_port,
+        s.smtp_tls,
+        s.smtp_username,
+        s.smtp_password,
+        s.smtp_timeout,
+        s.dkim_key_file,
+        s.dkim_selector,
+        s.dkim_domain,
+    )
+
+
+def mail_settings(s: Settings) -> MailSettings:
+    return MailSettings(
+        s.base_url, s.secret_key, s.mail_from, s.uid_domain, s.confirmation_hours, s.attach_ics
+    )
+
+
+class Worker:
+    def __init__(
+        self, settings: Settings, *, engine: Engine | None = None, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        self.settings = settings
+        self.engine = engine or make_engine(settings.database_url)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.quiet = parse_quiet_hours(settings.quiet_hours)
+        self.renderer = Renderer(mail_settings(settings))
+        self.smtp = smtp_settings(settings)
+        self.sender = self.renderer.sender_address
+        domain = settings.dkim_domain or self.sender.rpartition("@")[2]
+        self.dkim = (
+            DkimSigner(settings.dkim_key_file, settings.dkim_selector, domain)
+            if settings.dkim_key_file
+            else None
+        )
+        self.limiter = RateLimiter(settings.smtp_rate_limit)
+        self.rng = random.Random()
+        self.stopping = asyncio.Event()
+        self.connections = [Connection(self.smtp) for _ in range(settings.smtp_concurrency)]
+        self.busy = asyncio.Lock()  # held by a dispatch pass, so shutdown can wait for it
+
+    # -- planning ---------------------------------------------------------------------------
+    def plan(self, now: datetime | None = None) -> PlanReport:
+        report = plan_all(
+            self.engine,
+            now=now or self.clock(),
+            horizon=timedelta(days=self.settings.reminder_horizon_days),
+            quiet=self.quiet,
+        )
+        log.info("plan %s", report)
+        return report
+
+    def publish(self, now: datetime | None = None) -> None:
+        from sqlmodel import Session
+
+        from deadlines.feeds.catalog import feed_settings
+        from deadlines.feeds.publish import build_all, publish
+        from deadlines.feeds.source import load_feed_data
+
+        with Session(self.engine) as session:
+            data = load_feed_data(session=session)
+        changes = publish(
+            self.settings.calendars_dir,
+            build_all(data, feed_settings(self.settings), now or self.clock()),
+            self.settings.base_url,
+        )
+        for change in changes:
+            log.info("publish %s", change)
+
+    # -- dispatch ---------------------------------------------------------------------------
+    async def dispatch(self, now: datetime | None = None) -> DispatchReport:
+        """Claim and send due rows, batch after batch, until none is due (or we are stopping)."""
+        report = DispatchReport()
+        fixed_now = now
+        while not self.stopping.is_set():
+            at = fixed_now or self.clock()
+            ids = await anyio.to_thread.run_sync(
+                partial(
+                    outbox.claim,
+                    self.engine,
+                    now=at,
+                    worker=self.name,
+                    batch=self.settings.batch_size,
+                    lease=timedelta(seconds=self.settings.lease_seconds),
+                )
+            )
+            if not ids:
+                break
+            decisions = await anyio.to_thread.run_sync(
+                partial(outbox.decide, self.engine, ids, now=at, quiet=self.quiet)
+            )
+            for d in decisions:
+                if d.state != "send":
+                    log.info("decision outbox=%s state=%s reason=%r", d.outbox_id, d.state, d.reason)
+                    counter = _COUNTERS[d.state]
+                    setattr(report, counter, getattr(report, counter) + 1)
+            await self._send_all([d for d in decisions if d.job is not None], fixed_now, report)
+        return report
+
+    async def _send_all(
+        self, decisions: list[outbox.Decision], fixed_now: datetime | None, report: DispatchReport
+    ) -> None:
+        queue: asyncio.Queue[outbox.Decision] = asyncio.Queue()
+        for d in decisions:
+            queue.put_nowait(d)
+        results: asyncio.Queue[outbox.Result | None] = asyncio.Queue()
+        unstarted: list[int] = []
+
+        async def sender(connection: Connection) -> None:
+            while True:
+                try:
+                    decision = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                if self.stopping.is_set():
+                    unstarted.append(decision.outbox_id)
+                    continue
+                assert decision.job is not None
+                at = fixed_now or self.clock()
+                data = self.renderer.render(decision.job, at)
+                if self.dkim:
+                    data = self.dkim.sign(data)
+                await self.limiter.wait()
+                outcome = await connection.send(self.sender, decision.job.email, data)
+                await results.put(outbox.Result(decision.outbox_id, outcome.status, outcome.detail))
+
+        async def writer() -> None:
+            # Each outcome is stored as soon as its SMTP transaction ends; outcomes that arrive
+            # together are stored in one transaction.
+            done = False
+            while not done:
+                first = await results.get()
+                batch = [] if first is None else [first]
+                done = first is None
+                while not results.empty():
+                    item = results.get_nowait()
+                    if item is None:
+                        done = True
+                    else:
+                        batch.append(item)
+                if batch:
+                    at = fixed_now or self.clock()
+                    stored = await anyio.to_thread.run_sync(
+                        partial(
+                            outbox.record_results,
+                            self.engine,
+                            batch,
+                            now=at,
+                            max_attempts=self.settings.max_attempts,
+                            retry_base=self.settings.retry_base_seconds,
+                            bounce_limit=self.settings.hard_bounce_limit,
+                            rng=self.rng,
+                        )
+                    )
+                    for state, line in stored:
+                        log.info("decision %s", line)
+                        counter = _COUNTERS[state]
+                        setattr(report, counter, getattr(report, counter) + 1)
+
+        writer_task = asyncio.create_task(writer())
+        await asyncio.gather(*(sender(c) for c in self.connections))
+        await results.put(None)
+        await writer_task
+        if unstarted:
+            await anyio.to_thread.run_sync(lambda: outbox.release(self.engine, unstarted))
+            log.info("released %d unstarted reminder(s) on shutdown", len(unstarted))
+
+    async def close(self) -> None:
+        for c in self.connections:
+            await c.close()
+
+    async def once(self, now: datetime | None = None) -> tuple[PlanReport, DispatchReport]:
+        plan = await anyio.to_thread.run_sync(lambda: self.plan(now))
+        try:
+            sent = await self.dispatch(now)
+        finally:
+            await self.close()
+        return plan, sent
+
+    async def run(self) -> None:
+        """Run until SIGTERM or SIGINT: finish in-flight sends, release the rest, then stop."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self.stopping.set)
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        start = datetime.now(UTC)
+        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+        scheduler.add_job(
+            self._dispatch_job,
+            "interval",
+            seconds=self.settings.dispatch_interval_seconds,
+            next_run_time=start,
+            id="dispatch",
+            **common,
+        )
+        scheduler.add_job(
+            self._plan_job,
+            "interval",
+            seconds=self.settings.plan_interval_seconds,
+            next_run_time=start,
+            id="plan",
+            **common,
+        )
+        scheduler.add_job(
+            self._publish_job,
+            "interval",
+            seconds=self.settings.publish_interval_seconds,
+            next_run_time=start,
+            id="publish",
+            **common,
+        )
+        scheduler.start()
+        log.info("worker %s started", self.name)
+        await self.stopping.wait()
+        scheduler.shutdown(wait=False)
+        while scheduler.running:
+            await asyncio.sleep(0.05)
+        # Let a dispatch pass already under way finish its in-flight sends.
+        async with self.busy:
+            await self.close()
+        self.engine.dispose()
+        log.info("worker %s stopped", self.name)
+
+    async def _dispatch_job(self) -> None:
+        try:
+            async with self.busy:
+                report = await self.dispatch()
+            if report.sent or report.retried or report.failed:
+                log.info("dispatch %s", report)
+        except Exception:
+            log.exception("dispatch pass failed; will try again")
+
+    async def _plan_job(self) -> None:
+        try:
+            await anyio.to_thread.run_sync(self.plan)
+        except Exception:
+            log.exception("planning pass failed; will try again")
+
+    async def _publish_job(self) -> None:
+        try:
+            await anyio.to_thread.run_sync(self.publish)
+        except Exception:
+            log.exception("publishing pass failed; will try again")

@@ -1,0 +1,177 @@
+"""Reminder delivery through a real SMTP server (aiosmtpd on a free port)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from deadlines.db.engine import make_engine
+from deadlines.reminders.subscribers import SignUp, confirm, sign_up
+from tests.reminder_helpers import ELECTION, add_subscriber, once, prepare, rows
+from tests.smtp_server import SmtpServer
+
+CLOSE = datetime(2024, 2, 10, 15, tzinfo=UTC)  # overseas absentee reporting closes, 24:00 KST
+LA, SEOUL = "America/Los_Angeles", "Asia/Seoul"
+
+
+def subjects(server: SmtpServer, to: str) -> list[str]:
+    return [str(m["Subject"]) for m in server.to(to)]
+
+
+def test_confirmation_arrives_and_its_token_works_once(
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    settings = prepare(db_url, tmp_path, smtp_server.port)
+    now = datetime(2024, 2, 1, tzinfo=UTC)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        sign_up(
+            session=session,
+            request=SignUp("Voter@Example.org", "ko", LA, (ELECTION,), ("overseas",)),
+            known_elections=[ELECTION],
+            now=now,
+        )
+        session.commit()
+    once(settings, now)
+    [mail] = smtp_server.to("voter@example.org")
+    assert str(mail["Subject"]) == "선거일정 알림 신청 확인"
+    body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    token = re.search(r"/confirm/(\S+)", body).group(1)  # type: ignore[union-attr]
+    # Not confirmed yet: no reminders even when one is due.
+    once(settings, CLOSE - timedelta(days=1))
+    assert len(smtp_server.to("voter@example.org")) == 1
+    with Session(engine) as session:
+        confirm(session=session, secret=settings.secret_key, token=token, now=now)
+        session.commit()
+    with Session(engine) as session:
+        import pytest
+
+        from deadlines.tokens import TokenError
+
+        with pytest.raises(TokenError, match="already been used"):
+            confirm(session=session, secret=settings.secret_key, token=token, now=now)
+    engine.dispose()
+    once(settings, CLOSE - timedelta(days=1))
+    reminders = smtp_server.to("voter@example.org")[1:]
+    assert reminders and all("남음" in str(m["Subject"]) for m in reminders)
+    assert any("국외부재자 신고" in str(m["Subject"]) for m in reminders)
+
+
+def test_day_of_and_p1d_in_each_zone(db_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    settings = prepare(db_url, tmp_path, smtp_server.port)
+    start = datetime(2024, 2, 1, tzinfo=UTC)
+    add_subscriber(settings, "la@example.org", LA, triggers=("P1D", "day-of"), now=start)
+    add_subscriber(settings, "seoul@example.org", SEOUL, language="ko", triggers=("P1D", "day-of"), now=start)
+    p1d = CLOSE - timedelta(hours=24)
+    once(settings, p1d - timedelta(seconds=1))
+    assert smtp_server.messages == []
+    once(settings, p1d)
+    assert len(smtp_server.to("la@example.org")) == len(smtp_server.to("seoul@example.org"))
+    la_p1d = [m for m in smtp_server.to("la@example.org") if "Residents abroad" in str(m["Subject"])]
+    assert len(la_p1d) == 1 and str(la_p1d[0]["Subject"]).startswith("1 day left")
+    la_day_of = datetime(2024, 2, 9, 9, tzinfo=ZoneInfo(LA))
+    seoul_day_of = datetime(2024, 2, 10, 9, tzinfo=ZoneInfo(SEOUL))
+    once(settings, la_day_of - timedelta(seconds=1))
+    before = len(smtp_server.to("la@example.org"))
+    once(settings, la_day_of)
+    new = smtp_server.to("la@example.org")[before:]
+    [la_mail] = [m for m in new if "Residents abroad" in str(m["Subject"])]
+    assert str(la_mail["Subject"]).startswith("22 hours left")
+    text = la_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Closes for you: Sat 10 Feb 2024 07:00 (America/Los_Angeles)" in text
+    assert "Official deadline: Sat 10 Feb 2024 24:00 (Asia/Seoul)" in text
+    before = len(smtp_server.to("seoul@example.org"))
+    once(settings, seoul_day_of)
+    [seoul_mail] = [
+        m for m in smtp_server.to("seoul@example.org")[before:] if "국외부재자 신고" in str(m["Subject"])
+    ]
+    assert str(seoul_mail["Subject"]).startswith("15시간 남음")
+    assert "2024. 2. 10.(토) 24:00 (Asia/Seoul)" in seoul_mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    # A second pass at the same instant sends nothing.
+    count = len(smtp_server.messages)
+    once(settings, seoul_day_of)
+    assert len(smtp_server.messages) == count
+
+
+def test_headers_of_a_reminder(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    settings = prepare(sqlite_url, tmp_path, smtp_server.port, attach_ics=True)
+    add_subscriber(settings, "h@example.org", SEOUL, triggers=("P1D",), now=datetime(2024, 2, 1, tzinfo=UTC))
+    once(settings, CLOSE - timedelta(days=1))
+    mail = next(m for m in smtp_server.to("h@example.org") if "Residents abroad" in str(m["Subject"]))
+    [row] = [
+        r
+        for r in rows(settings, state="sent")
+        if r.subscriber_id and r.trigger == "P1D" and r.deadline_id and "Residents" in str(mail["Subject"])
+    ][:1]
+    assert re.fullmatch(r"<reminder-\d+@deadlines\.example\.org>", str(mail["Message-ID"]))
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsub = str(mail["List-Unsubscribe"])
+    assert unsub.startswith("<https://deadlines.example.org/unsubscribe/") and "mailto:" in unsub
+    assert mail["Date"] is not None and mail.is_multipart()
+    assert mail.get_body(("html",)) is not None
+    attachments = [p for p in mail.iter_attachments()]
+    assert attachments and attachments[0].get_content_type() == "text/calendar"
+    assert row.sent_at is not None
+
+
+def test_deadline_passed_while_down_gives_no_late_reminder(
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    settings = prepare(db_url, tmp_path, smtp_server.port)
+    add_subscriber(
+        settings,
+        "late@example.org",
+        LA,
+        triggers=("P7D", "P1D", "day-of"),
+        now=datetime(2024, 1, 1, tzinfo=UTC),
+    )
+    once(settings, datetime(2024, 1, 28, tzinfo=UTC))  # plans all three; none is due yet
+    assert len([r for r in rows(settings) if r.close_at == CLOSE]) >= 3
+    once(settings, CLOSE + timedelta(hours=1))  # the worker was down through the close
+    assert not [m for m in smtp_server.to("late@example.org") if "Residents abroad" in str(m["Subject"])]
+    states = {r.state for r in rows(settings) if r.close_at == CLOSE}
+    assert states and states <= {"skipped"}
+
+
+def test_after_downtime_only_the_latest_trigger_is_sent(
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    settings = prepare(db_url, tmp_path, smtp_server.port)
+    add_subscriber(
+        settings, "down@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    once(settings, datetime(2024, 1, 20, tzinfo=UTC))
+    once(settings, CLOSE - timedelta(hours=2))  # both P7D and P1D are overdue now
+    mails = [m for m in smtp_server.to("down@example.org") if "Residents abroad" in str(m["Subject"])]
+    assert len(mails) == 1 and str(mails[0]["Subject"]).startswith("2 hours left")
+
+
+def test_smtp_down_then_back_every_reminder_once(db_url: str, tmp_path: Path) -> None:
+    server = SmtpServer()  # not started yet: connections are refused
+    settings = prepare(db_url, tmp_path, server.port)
+    for n in range(5):
+        add_subscriber(
+            settings, f"v{n}@example.org", SEOUL, triggers=("P1D",), now=datetime(2024, 1, 1, tzinfo=UTC)
+        )
+    now = CLOSE - timedelta(days=1)
+    _plan, report = once(settings, now)
+    assert report.sent == 0 and report.retried > 0
+    assert {r.state for r in rows(settings, trigger="P1D")} == {"retry"}
+    server.start()
+    try:
+        for minutes in range(1, 30):
+            once(settings, now + timedelta(minutes=minutes))
+        due = {r.subscriber_id for r in rows(settings, trigger="P1D")}
+        per_address: dict[str, int] = {}
+        for m in server.messages:
+            key = (str(m["To"]), str(m["Subject"]))
+            per_address[str(key)] = per_address.get(str(key), 0) + 1
+        assert all(v == 1 for v in per_address.values())
+        assert {r.state for r in rows(settings, trigger="P1D")} == {"sent"}
+        assert len(due) == 5
+    finally:
+        server.stop()
