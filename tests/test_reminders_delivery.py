@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from deadlines.db.engine import make_engine
-from deadlines.reminders.subscribers import SignUp, confirm, sign_up
+from deadlines.reminders.subscribers import SignUp, confirm, sign_up, unsubscribe
 from tests.reminder_helpers import ELECTION, add_subscriber, once, prepare, rows
 from tests.smtp_server import SmtpServer
 
@@ -175,3 +175,103 @@ def test_smtp_down_then_back_every_reminder_once(db_url: str, tmp_path: Path) ->
         assert len(due) == 5
     finally:
         server.stop()
+
+
+def test_temporary_failures_are_retried_and_all_arrive(sqlite_url: str, tmp_path: Path) -> None:
+    from tests.smtp_server import Behaviour
+
+    server = SmtpServer(Behaviour(temporary_failure_rate=0.1, seed=3))
+    server.start()
+    try:
+        settings = prepare(sqlite_url, tmp_path, server.port)
+        emails = [f"r{n}@example.org" for n in range(40)]
+        for email in emails:
+            add_subscriber(settings, email, SEOUL, triggers=("P1D",), now=datetime(2024, 1, 1, tzinfo=UTC))
+        now = CLOSE - timedelta(days=1)
+        for minutes in range(0, 40):
+            once(settings, now + timedelta(minutes=minutes))
+        p1d = rows(settings, trigger="P1D")
+        assert {r.state for r in p1d} == {"sent"}
+        assert server.handler.temporary_failures > 0
+        assert any(r.attempts > 1 for r in p1d)  # retries recorded
+        keys = [(str(m["To"]), str(m["Message-ID"])) for m in server.messages]
+        assert len(keys) == len(set(keys))  # none twice
+        assert {str(m["To"]) for m in server.messages} == set(emails)
+    finally:
+        server.stop()
+
+
+def test_permanent_failure_suppresses_only_that_address(sqlite_url: str, tmp_path: Path) -> None:
+    from deadlines.db.models import Subscriber
+    from tests.smtp_server import Behaviour
+
+    server = SmtpServer(Behaviour(refuse={"gone@example.org"}))
+    server.start()
+    try:
+        settings = prepare(sqlite_url, tmp_path, server.port)
+        for email in ("gone@example.org", "ok@example.org"):
+            add_subscriber(settings, email, SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC))
+        once(settings, CLOSE - timedelta(days=7))
+        once(settings, CLOSE - timedelta(days=1))
+        assert not server.to("gone@example.org")
+        assert len([m for m in server.to("ok@example.org") if "Residents abroad" in str(m["Subject"])]) == 2
+        engine = make_engine(settings.database_url)
+        with Session(engine) as session:
+            from sqlmodel import select
+
+            gone = session.exec(select(Subscriber).where(Subscriber.email == "gone@example.org")).one()
+            assert gone.status == "suppressed" and gone.hard_bounces >= 1
+        engine.dispose()
+        failed = [r for r in rows(settings, state="failed")]
+        assert failed and all("550" in (r.last_error or "") for r in failed)
+    finally:
+        server.stop()
+
+
+def test_moved_date_sends_one_correction_and_replans(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    import shutil
+
+    from tests.conftest import RULES_DIR, Cli, cli_env
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    settings = prepare(sqlite_url, tmp_path, smtp_server.port, rules_dir=rules)
+    add_subscriber(settings, "moved@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC))
+    once(settings, CLOSE - timedelta(days=7))
+    assert len([m for m in smtp_server.to("moved@example.org") if "Residents abroad" in str(m["Subject"])]) == 1
+    # The close moves a day later (E-59).
+    path = rules / "kr-national-assembly.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'closes = "E-60"\ncitation = "Art. 218-4(1)"', 'closes = "E-59"\ncitation = "Art. 218-4(1)"'), encoding="utf-8")
+    run = Cli({**cli_env(sqlite_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
+    assert run("rules", "apply").exit_code == 0
+    once(settings, CLOSE - timedelta(days=6))
+    once(settings, CLOSE - timedelta(days=5))  # a second pass: still one correction
+    corrections = [m for m in smtp_server.to("moved@example.org") if str(m["Subject"]).startswith("Correction")]
+    assert len(corrections) == 1
+    text = corrections[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Sun 11 Feb 2024 24:00 (Asia/Seoul)" in text
+    [p1d] = [r for r in rows(settings, trigger="P1D") if r.state == "pending" and r.revision == 2]
+    assert p1d.due_at == CLOSE  # re-planned: 24 hours before the new close
+    once(settings, CLOSE)
+    assert len([m for m in smtp_server.to("moved@example.org") if "Residents abroad" in str(m["Subject"])]) == 3
+
+
+def test_unsubscribe_stops_every_further_reminder(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    from deadlines.tokens import make_token
+
+    settings = prepare(sqlite_url, tmp_path, smtp_server.port)
+    sid = add_subscriber(settings, "bye@example.org", SEOUL, triggers=("P7D", "P1D"),
+                         now=datetime(2024, 1, 1, tzinfo=UTC))
+    once(settings, CLOSE - timedelta(days=7))
+    sent = len(smtp_server.to("bye@example.org"))
+    assert sent >= 1
+    token = make_token(settings.secret_key, "unsubscribe", sid)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        unsubscribe(session=session, secret=settings.secret_key, token=token, now=CLOSE - timedelta(days=6))
+        session.commit()
+    engine.dispose()
+    assert {r.state for r in rows(settings, subscriber_id=sid) if r.state not in ("sent", "skipped")} <= {"cancelled"}
+    once(settings, CLOSE - timedelta(days=1))
+    assert len(smtp_server.to("bye@example.org")) == sent

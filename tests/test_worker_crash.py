@@ -1,0 +1,84 @@
+"""A worker killed with SIGKILL mid-batch, then started again: nothing lost, duplicates bounded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.conftest import Cli, cli_env
+from tests.reminder_helpers import rows
+from tests.smtp_server import SmtpServer
+
+NOW = datetime(2024, 4, 9, 9, tzinfo=UTC)  # P1D of the poll publication ban (18:00 KST, 10 Apr)
+CONCURRENCY = 4
+
+
+def worker_command() -> list[str]:
+    exe = Path(sys.executable).with_name("deadlines")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
+
+
+def test_sigkill_mid_batch_then_restart(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    env = {
+        **cli_env(sqlite_url, tmp_path),
+        "DEADLINES_SMTP_HOST": "127.0.0.1",
+        "DEADLINES_SMTP_PORT": str(smtp_server.port),
+        "DEADLINES_QUIET_HOURS": "",
+        "DEADLINES_LEASE_SECONDS": "30",
+        "DEADLINES_SMTP_CONCURRENCY": str(CONCURRENCY),
+        "DEADLINES_UID_DOMAIN": "deadlines.example.org",
+    }
+    run = Cli(env)
+    assert run("init").exit_code == 0
+    assert run("rules", "apply").exit_code == 0
+    csv = tmp_path / "list.csv"
+    lines = ["email,language,timezone,election,audiences"]
+    lines += [f"m{n}@example.org,en,Asia/Seoul,kr-2024-national-assembly,media" for n in range(1000)]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("subscribers", "import", str(csv), "--confirmed").exit_code == 0
+
+    first = subprocess.Popen([*worker_command(), "worker", "--once", "--now", NOW.isoformat()],
+                             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(smtp_server.messages) < 650 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.01)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    received_before = len(smtp_server.messages)
+    due = rows_of(env, NOW)
+    assert len(due) >= 2000, len(due)
+    assert received_before < len(due), "the worker finished before it could be killed"
+    leased = [r for r in due if r.state == "sending"]
+    assert leased, ("some rows must have been left leased by the killed worker", Counter(r.state for r in due), received_before)
+
+    # Started again after the lease expired: it takes over the dead worker's rows.
+    later = NOW + timedelta(seconds=31)
+    again = subprocess.run([*worker_command(), "worker", "--once", "--now", later.isoformat()],
+                           env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-2000:]
+    final = rows_of(env, later)
+    assert {r.state for r in final} == {"sent"}
+    ids = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    expected = {f"<reminder-{r.id}@deadlines.example.org>" for r in final}
+    assert set(ids) == expected  # none lost
+    duplicates = {mid: n for mid, n in ids.items() if n > 1}
+    # Only messages in flight (sent, not yet recorded) when the process died can go twice.
+    assert sum(n - 1 for n in duplicates.values()) <= 2 * CONCURRENCY, duplicates
+    for mid in duplicates:
+        twins = [m for m in smtp_server.messages if str(m["Message-ID"]) == mid]
+        # The same reminder to the same person (the time left in the subject may differ).
+        assert len({str(m["To"]) for m in twins}) == 1
+
+
+def rows_of(env: dict[str, str], now: datetime) -> list:  # type: ignore[type-arg]
+    """Reminder rows due at `now` that are meant to go out (not superseded)."""
+    from deadlines.settings import load_settings
+
+    return [r for r in rows(load_settings(database_url=env["DEADLINES_DATABASE_URL"]))
+            if r.kind == "reminder" and r.state != "skipped" and r.due_at <= now]
