@@ -307,16 +307,23 @@ def test_invalid_setting_is_one_line(tmp_path: Path) -> None:
 
 
 def test_demo_runs_twice(tmp_path: Path, sqlite_url: str) -> None:
-    env = cli_env(sqlite_url, tmp_path)
-    first = Cli(env)("demo", "--no-serve")
+    from tests.smtp_server import free_port
+
+    env = {**cli_env(sqlite_url, tmp_path), "DEADLINES_SMTP_PORT": str(free_port())}
+    mail = str(tmp_path / "mail")
+    first = Cli(env)("demo", "--no-serve", "--mail-dir", mail)
     assert first.exit_code == 0, first.output
     assert "22nd National Assembly Election" in first.output
     assert "confirms rule overseas-absentee-report" in first.output
     assert "webcal://127.0.0.1:8000/calendars/kr-2028-national-assembly.overseas.en.ics" in first.output
     assert (tmp_path / "calendars" / "kr-2028-national-assembly.overseas.en.ics").exists()
-    second = Cli(env)("demo", "--no-serve")
+    caught = [line for line in first.output.splitlines() if line.strip().startswith("caught:")]
+    assert any("voter.la@example.org" in line and "Residents abroad" in line for line in caught)
+    assert any("voter.seoul@example.org" in line and "국외부재자 신고" in line for line in caught)
+    second = Cli(env)("demo", "--no-serve", "--mail-dir", mail)
     assert second.exit_code == 0 and "no changes" in second.output and "already ingested" in second.output
     assert "feeds unchanged" in second.output
+    assert "sent 0" in second.output
 
 
 def test_console_script_exit_codes_and_help(tmp_path: Path) -> None:

@@ -210,7 +210,9 @@ def test_permanent_failure_suppresses_only_that_address(sqlite_url: str, tmp_pat
     try:
         settings = prepare(sqlite_url, tmp_path, server.port)
         for email in ("gone@example.org", "ok@example.org"):
-            add_subscriber(settings, email, SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC))
+            add_subscriber(
+                settings, email, SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
+            )
         once(settings, CLOSE - timedelta(days=7))
         once(settings, CLOSE - timedelta(days=1))
         assert not server.to("gone@example.org")
@@ -228,7 +230,9 @@ def test_permanent_failure_suppresses_only_that_address(sqlite_url: str, tmp_pat
         server.stop()
 
 
-def test_moved_date_sends_one_correction_and_replans(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+def test_moved_date_sends_one_correction_and_replans(
+    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
     import shutil
 
     from tests.conftest import RULES_DIR, Cli, cli_env
@@ -236,33 +240,48 @@ def test_moved_date_sends_one_correction_and_replans(sqlite_url: str, tmp_path: 
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
     settings = prepare(sqlite_url, tmp_path, smtp_server.port, rules_dir=rules)
-    add_subscriber(settings, "moved@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC))
+    add_subscriber(
+        settings, "moved@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
+    )
     once(settings, CLOSE - timedelta(days=7))
-    assert len([m for m in smtp_server.to("moved@example.org") if "Residents abroad" in str(m["Subject"])]) == 1
+    assert (
+        len([m for m in smtp_server.to("moved@example.org") if "Residents abroad" in str(m["Subject"])]) == 1
+    )
     # The close moves a day later (E-59).
     path = rules / "kr-national-assembly.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'closes = "E-60"\ncitation = "Art. 218-4(1)"', 'closes = "E-59"\ncitation = "Art. 218-4(1)"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'closes = "E-60"\ncitation = "Art. 218-4(1)"', 'closes = "E-59"\ncitation = "Art. 218-4(1)"'
+        ),
+        encoding="utf-8",
+    )
     run = Cli({**cli_env(sqlite_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
     assert run("rules", "apply").exit_code == 0
     once(settings, CLOSE - timedelta(days=6))
     once(settings, CLOSE - timedelta(days=5))  # a second pass: still one correction
-    corrections = [m for m in smtp_server.to("moved@example.org") if str(m["Subject"]).startswith("Correction")]
+    corrections = [
+        m for m in smtp_server.to("moved@example.org") if str(m["Subject"]).startswith("Correction")
+    ]
     assert len(corrections) == 1
     text = corrections[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Sun 11 Feb 2024 24:00 (Asia/Seoul)" in text
     [p1d] = [r for r in rows(settings, trigger="P1D") if r.state == "pending" and r.revision == 2]
     assert p1d.due_at == CLOSE  # re-planned: 24 hours before the new close
     once(settings, CLOSE)
-    assert len([m for m in smtp_server.to("moved@example.org") if "Residents abroad" in str(m["Subject"])]) == 3
+    assert (
+        len([m for m in smtp_server.to("moved@example.org") if "Residents abroad" in str(m["Subject"])]) == 3
+    )
 
 
-def test_unsubscribe_stops_every_further_reminder(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+def test_unsubscribe_stops_every_further_reminder(
+    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
     from deadlines.tokens import make_token
 
     settings = prepare(sqlite_url, tmp_path, smtp_server.port)
-    sid = add_subscriber(settings, "bye@example.org", SEOUL, triggers=("P7D", "P1D"),
-                         now=datetime(2024, 1, 1, tzinfo=UTC))
+    sid = add_subscriber(
+        settings, "bye@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
+    )
     once(settings, CLOSE - timedelta(days=7))
     sent = len(smtp_server.to("bye@example.org"))
     assert sent >= 1
@@ -272,6 +291,8 @@ def test_unsubscribe_stops_every_further_reminder(sqlite_url: str, tmp_path: Pat
         unsubscribe(session=session, secret=settings.secret_key, token=token, now=CLOSE - timedelta(days=6))
         session.commit()
     engine.dispose()
-    assert {r.state for r in rows(settings, subscriber_id=sid) if r.state not in ("sent", "skipped")} <= {"cancelled"}
+    assert {r.state for r in rows(settings, subscriber_id=sid) if r.state not in ("sent", "skipped")} <= {
+        "cancelled"
+    }
     once(settings, CLOSE - timedelta(days=1))
     assert len(smtp_server.to("bye@example.org")) == sent

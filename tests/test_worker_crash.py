@@ -43,8 +43,12 @@ def test_sigkill_mid_batch_then_restart(sqlite_url: str, tmp_path: Path, smtp_se
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert run("subscribers", "import", str(csv), "--confirmed").exit_code == 0
 
-    first = subprocess.Popen([*worker_command(), "worker", "--once", "--now", NOW.isoformat()],
-                             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [*worker_command(), "worker", "--once", "--now", NOW.isoformat()],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while len(smtp_server.messages) < 650 and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.01)
@@ -55,12 +59,21 @@ def test_sigkill_mid_batch_then_restart(sqlite_url: str, tmp_path: Path, smtp_se
     assert len(due) >= 2000, len(due)
     assert received_before < len(due), "the worker finished before it could be killed"
     leased = [r for r in due if r.state == "sending"]
-    assert leased, ("some rows must have been left leased by the killed worker", Counter(r.state for r in due), received_before)
+    assert leased, (
+        "some rows must have been left leased by the killed worker",
+        Counter(r.state for r in due),
+        received_before,
+    )
 
     # Started again after the lease expired: it takes over the dead worker's rows.
     later = NOW + timedelta(seconds=31)
-    again = subprocess.run([*worker_command(), "worker", "--once", "--now", later.isoformat()],
-                           env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [*worker_command(), "worker", "--once", "--now", later.isoformat()],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr[-2000:]
     final = rows_of(env, later)
     assert {r.state for r in final} == {"sent"}
@@ -80,5 +93,8 @@ def rows_of(env: dict[str, str], now: datetime) -> list:  # type: ignore[type-ar
     """Reminder rows due at `now` that are meant to go out (not superseded)."""
     from deadlines.settings import load_settings
 
-    return [r for r in rows(load_settings(database_url=env["DEADLINES_DATABASE_URL"]))
-            if r.kind == "reminder" and r.state != "skipped" and r.due_at <= now]
+    return [
+        r
+        for r in rows(load_settings(database_url=env["DEADLINES_DATABASE_URL"]))
+        if r.kind == "reminder" and r.state != "skipped" and r.due_at <= now
+    ]
