@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime
+from functools import lru_cache
 
 from deadlines.errors import DeadlinesError
 
@@ -34,6 +35,7 @@ def _clean(value: str, name: str) -> str:
     return value
 
 
+@lru_cache(maxsize=1024)
 def encode_header(value: str) -> str:
     """RFC 2047 for non-ASCII text (Korean subjects); plain ASCII stays readable."""
     _clean(value, "header")

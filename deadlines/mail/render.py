@@ -17,6 +17,12 @@ from deadlines.records import DeadlineRecord
 from deadlines.tokens import make_token
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+# Stand-ins for the per-subscriber links while a shared rendering is cached (URL-safe, no markup).
+_PLACEHOLDERS = {
+    "unsubscribe_url": "https://placeholder.invalid/unsubscribe-url",
+    "preferences_url": "https://placeholder.invalid/preferences-url",
+    "confirm_url": "https://placeholder.invalid/confirm-url",
+}
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.sender_address = parseaddr(settings.mail_from)[1] or "deadlines@localhost"
+        self._cache: dict[tuple[object, ...], tuple[str, str, str]] = {}
 
     def _links(self, job: MailJob) -> dict[str, str]:
         base = self.settings.base_url.rstrip("/")
@@ -105,10 +112,17 @@ class Renderer:
         ]
 
     def render(self, job: MailJob, now: datetime) -> bytes:
+        """The message bytes. Text and HTML are rendered once per kind of message (deadline,
+        trigger, language, zone, time left) with placeholder links, then filled in per
+        subscriber: rendering templates for every recipient would cost more than sending."""
         lang = job.language
         links = self._links(job)
         headers = self._headers(job, links)
         attachments: list[Attachment] = []
+        fill = {
+            _PLACEHOLDERS["unsubscribe_url"]: links["unsubscribe_url"],
+            _PLACEHOLDERS["preferences_url"]: links["preferences_url"],
+        }
         if job.kind == "confirmation":
             token = make_token(
                 self.settings.secret_key,
@@ -117,29 +131,37 @@ class Renderer:
                 nonce=job.nonce,
                 expires=now + timedelta(hours=self.settings.confirmation_hours),
             )
-            context = {
-                "confirm_url": f"{self.settings.base_url.rstrip('/')}/confirm/{token}",
-                "hours": self.settings.confirmation_hours,
-            }
-            subject = (
-                "Confirm your election deadline reminders" if lang == "en" else "선거일정 알림 신청 확인"
-            )
+            fill[_PLACEHOLDERS["confirm_url"]] = f"{self.settings.base_url.rstrip('/')}/confirm/{token}"
             headers = [h for h in headers if not h[0].startswith("List-")]
+            key: tuple[object, ...] = ("confirmation", lang)
         else:
             assert job.record is not None and job.close_at is not None
             r = job.record
-            context = self._deadline_context(job, now, links)
-            if job.kind == "correction":
-                prefix = "Correction" if lang == "en" else "정정"
-                subject = f"{prefix}: {r.title[lang]}"
-            else:
-                subject = f"{context['headline']}: {r.title[lang]}"
+            headline = self._headline(job, now)
+            key = (
+                job.kind,
+                lang,
+                job.zone,
+                r.election_id,
+                r.id,
+                r.revision,
+                r.status,
+                job.close_at,
+                headline,
+                job.election_name,
+            )
             if self.settings.attach_ics and job.kind == "reminder":
                 attachments.append(self._ics(job))
-        context["subject"] = subject
-        context["lang"] = lang
-        text = self.env.get_template(f"{job.kind}.{lang}.txt").render(context)
-        html = self.env.get_template(f"{job.kind}.{lang}.html").render(context)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._render_templates(job, now)
+            if len(self._cache) > 1000:
+                self._cache.clear()
+            self._cache[key] = cached
+        subject, text, html = cached
+        for placeholder, value in fill.items():
+            text = text.replace(placeholder, value)
+            html = html.replace(placeholder, value)
         return build_message(
             sender=self.settings.mail_from,
             recipient=job.email,
@@ -152,17 +174,44 @@ class Renderer:
             attachments=attachments,
         )
 
-    def _deadline_context(self, job: MailJob, now: datetime, links: dict[str, str]) -> dict[str, object]:
+    def _headline(self, job: MailJob, now: datetime) -> str:
+        assert job.close_at is not None
+        if job.trigger == "opens":
+            return "Now open" if job.language == "en" else "접수 시작"
+        return time_left(job.close_at, now, job.language)
+
+    def _render_templates(self, job: MailJob, now: datetime) -> tuple[str, str, str]:
+        lang = job.language
+        context: dict[str, object]
+        if job.kind == "confirmation":
+            context = {"confirm_url": _PLACEHOLDERS["confirm_url"], "hours": self.settings.confirmation_hours}
+            subject = (
+                "Confirm your election deadline reminders" if lang == "en" else "선거일정 알림 신청 확인"
+            )
+        else:
+            assert job.record is not None
+            context = self._deadline_context(job, now)
+            if job.kind == "correction":
+                subject = f"{'Correction' if lang == 'en' else '정정'}: {job.record.title[lang]}"
+            else:
+                subject = f"{context['headline']}: {job.record.title[lang]}"
+        context["subject"] = subject
+        context["lang"] = lang
+        context["unsubscribe_url"] = _PLACEHOLDERS["unsubscribe_url"]
+        context["preferences_url"] = _PLACEHOLDERS["preferences_url"]
+        text = self.env.get_template(f"{job.kind}.{lang}.txt").render(context)
+        html = self.env.get_template(f"{job.kind}.{lang}.html").render(context)
+        return subject, text, html
+
+    def _deadline_context(self, job: MailJob, now: datetime) -> dict[str, object]:
         assert job.record is not None and job.close_at is not None
         r, lang = job.record, job.language
         official_zone = r.timezone if not r.local_time else job.zone
-        opened = "Now open" if lang == "en" else "접수 시작"
-        headline = opened if job.trigger == "opens" else time_left(job.close_at, now, lang)
+        headline = self._headline(job, now)
         source = r.source
         cite = ", ".join(str(p) for p in (source.get("law"), source.get("citation")) if p)
         feed = f"{r.election_id}.{'overseas.' if 'overseas' in r.audiences else ''}{lang}.ics"
         return {
-            **links,
             "headline": headline,
             "title": r.title[lang],
             "description": r.description.get(lang, ""),

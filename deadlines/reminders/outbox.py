@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, update
+from sqlalchemy import Engine, and_, bindparam, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber
 from deadlines.mail.render import MailJob
+from deadlines.records import DeadlineRecord
 from deadlines.reminders.planning import replan
 
 OPEN = ("pending", "retry")
@@ -54,33 +56,68 @@ def claim(engine: Engine, *, now: datetime, worker: str, batch: int, lease: time
     return sorted(ids)
 
 
-def _superseded(session: Session, rows: Sequence[OutboxRow], now: datetime) -> dict[int, str]:
+@dataclass
+class _Row:
+    """The columns of an outbox row that deciding needs (plain values, no ORM object)."""
+
+    id: int
+    kind: str
+    subscriber_id: int
+    subscription_id: int | None
+    deadline_id: int | None
+    trigger: str
+    due_at: datetime
+    close_at: datetime | None
+    revision: int
+    changed: bool = False  # re-planned for a new revision: write close_at and revision back
+
+
+_ROW_COLUMNS = tuple(
+    col(c)
+    for c in (
+        OutboxRow.id,
+        OutboxRow.kind,
+        OutboxRow.subscriber_id,
+        OutboxRow.subscription_id,
+        OutboxRow.deadline_id,
+        OutboxRow.trigger,
+        OutboxRow.due_at,
+        OutboxRow.close_at,
+        OutboxRow.revision,
+    )
+)
+
+
+def _superseded(session: Session, rows: Sequence[_Row], now: datetime) -> dict[int, str]:
     """Reminders with a later trigger already due for the same deadline: after downtime only the
     latest goes out, never a burst of stale ones."""
     pairs = {(r.subscription_id, r.deadline_id) for r in rows if r.kind == "reminder"}
     if not pairs:
         return {}
-    subscription_ids = {p[0] for p in pairs}
-    others = session.exec(
-        select(OutboxRow).where(
+    others = session.execute(
+        sa_select(
+            col(OutboxRow.id),
+            col(OutboxRow.subscription_id),
+            col(OutboxRow.deadline_id),
+            col(OutboxRow.due_at),
+            col(OutboxRow.trigger),
+        ).where(
             col(OutboxRow.kind) == "reminder",
-            col(OutboxRow.subscription_id).in_(subscription_ids),
+            col(OutboxRow.subscription_id).in_({p[0] for p in pairs}),
             col(OutboxRow.due_at) <= now,
             col(OutboxRow.state).in_(("pending", "retry", "sending", "sent")),
         )
     ).all()
-    latest: dict[tuple[Any, Any], OutboxRow] = {}
-    for o in others:
-        key = (o.subscription_id, o.deadline_id)
-        if key in pairs and (
-            key not in latest or (o.due_at, o.id or 0) > (latest[key].due_at, latest[key].id or 0)
-        ):
-            latest[key] = o
+    latest: dict[tuple[Any, Any], tuple[datetime, int, str]] = {}
+    for oid, subscription_id, deadline_id, due, trigger in others:
+        key = (subscription_id, deadline_id)
+        if key in pairs and (key not in latest or (due, oid) > latest[key][:2]):
+            latest[key] = (due, oid, trigger)
     out = {}
     for r in rows:
         best = latest.get((r.subscription_id, r.deadline_id))
-        if r.kind == "reminder" and best is not None and best.id != r.id and best.due_at > r.due_at:
-            out[r.id or 0] = f"superseded by the later {best.trigger} reminder"
+        if r.kind == "reminder" and best is not None and best[1] != r.id and best[0] > r.due_at:
+            out[r.id] = f"superseded by the later {best[2]} reminder"
     return out
 
 
@@ -91,43 +128,76 @@ def decide(
     (unsubscribed, deadline withdrawn) or put it back with a new due time (deadline moved)."""
     decisions: list[Decision] = []
     with Session(engine, expire_on_commit=False) as session:
-        rows = session.exec(select(OutboxRow).where(col(OutboxRow.id).in_(ids))).all()
+        rows = [_Row(*r) for r in session.execute(sa_select(*_ROW_COLUMNS).where(col(OutboxRow.id).in_(ids)))]
         subscribers = {
             s.id: s
-            for s in session.exec(
-                select(Subscriber).where(col(Subscriber.id).in_({r.subscriber_id for r in rows}))
+            for s in session.execute(
+                sa_select(
+                    col(Subscriber.id),
+                    col(Subscriber.email),
+                    col(Subscriber.language),
+                    col(Subscriber.timezone),
+                    col(Subscriber.status),
+                    col(Subscriber.confirm_nonce),
+                ).where(col(Subscriber.id).in_({r.subscriber_id for r in rows}))
             )
         }
         deadline_ids = {r.deadline_id for r in rows if r.deadline_id is not None}
         deadlines = {
             d.id: d for d in session.exec(select(DeadlineRow).where(col(DeadlineRow.id).in_(deadline_ids)))
         }
+        records = {i: row_to_record(d) for i, d in deadlines.items()}
         names = {e.id: e for e in session.exec(select(ElectionRow))} if deadlines else {}
         superseded = _superseded(session, rows, now)
+        closed: dict[tuple[str, str], list[int]] = {}
         for row in rows:
-            assert row.id is not None
             sub = subscribers.get(row.subscriber_id)
-            decision = _decide_one(row, sub, deadlines.get(row.deadline_id), names, superseded, now, quiet)
+            deadline = deadlines.get(row.deadline_id)
+            decision = _decide_one(
+                row, sub, deadline, records.get(row.deadline_id), names, superseded, now, quiet
+            )
             decisions.append(decision)
-            if decision.state != "send":
-                row.state = decision.state
-                row.lease_until = None
-                row.last_error = decision.reason or None
-                session.add(row)
+            if decision.state == "pending":
+                session.execute(
+                    update(OutboxRow)
+                    .where(col(OutboxRow.id) == row.id)
+                    .values(
+                        state="pending",
+                        due_at=row.due_at,
+                        close_at=row.close_at,
+                        revision=row.revision,
+                        lease_until=None,
+                        last_error=decision.reason,
+                    )
+                )
+            elif decision.state != "send":
+                closed.setdefault((decision.state, decision.reason), []).append(row.id)
+            elif row.changed:
+                session.execute(
+                    update(OutboxRow)
+                    .where(col(OutboxRow.id) == row.id)
+                    .values(close_at=row.close_at, revision=row.revision)
+                )
+        for (state, reason), group in closed.items():
+            session.execute(
+                update(OutboxRow)
+                .where(col(OutboxRow.id).in_(group))
+                .values(state=state, lease_until=None, last_error=reason or None)
+            )
         session.commit()
     return decisions
 
 
 def _decide_one(
-    row: OutboxRow,
-    sub: Subscriber | None,
+    row: _Row,
+    sub: Any,
     deadline: DeadlineRow | None,
+    record: DeadlineRecord | None,
     elections: dict[str, ElectionRow],
     superseded: dict[int, str],
     now: datetime,
     quiet: tuple[time, time] | None,
 ) -> Decision:
-    assert row.id is not None
     if sub is None:
         return Decision(row.id, "cancelled", "subscriber removed")
     if row.kind == "confirmation":
@@ -140,27 +210,25 @@ def _decide_one(
             sub.email,
             sub.language,
             sub.timezone,
-            sub.id or 0,
+            sub.id,
             nonce=sub.confirm_nonce,
         )
         return Decision(row.id, "send", job=job)
     if sub.status != "active":
         return Decision(row.id, "cancelled", f"subscriber is {sub.status}")
-    if deadline is None:
+    if deadline is None or record is None:
         return Decision(row.id, "cancelled", "deadline removed")
-    record = row_to_record(deadline)
-    close = row.close_at
     if row.kind == "reminder":
         if record.revision != row.revision:
             moved = replan(record, row.trigger, sub.timezone, quiet, now)
             if moved is None:
                 return Decision(row.id, "cancelled", f"deadline changed (revision {record.revision})")
             due, close = moved
+            row.close_at, row.revision, row.changed = close, record.revision, True
             if due > now:
-                row.due_at, row.close_at, row.revision = due, close, record.revision
+                row.due_at = due
                 return Decision(row.id, "pending", f"re-planned for revision {record.revision}")
-            row.close_at, row.revision = close, record.revision
-        if close is None or close <= now:
+        if row.close_at is None or row.close_at <= now:
             return Decision(row.id, "skipped", "too late: the deadline has closed")
         if row.id in superseded:
             return Decision(row.id, "skipped", superseded[row.id])
@@ -175,10 +243,10 @@ def _decide_one(
         sub.email,
         sub.language,
         sub.timezone,
-        sub.id or 0,
+        sub.id,
         record=record,
         election_name=name,
-        close_at=close or record.closing_instant(sub.timezone),
+        close_at=row.close_at or record.closing_instant(sub.timezone),
         changed_at=deadline.updated_at,
     )
     return Decision(row.id, "send", job=job)
@@ -188,6 +256,14 @@ def backoff(attempts: int, base: float, rng: random.Random) -> timedelta:
     """Exponential backoff with jitter, so retries after an outage do not arrive in one wave."""
     delay = base * (2 ** max(0, attempts - 1))
     return min(timedelta(seconds=delay * (0.5 + rng.random())), MAX_BACKOFF)
+
+
+_OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
+_MARK_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(state="sent", sent_at=bindparam("now"), lease_until=None, last_error=None)
+)
 
 
 @dataclass(frozen=True)
@@ -207,30 +283,39 @@ def record_results(
     bounce_limit: int,
     rng: random.Random,
 ) -> list[tuple[str, str]]:
-    """Store outcomes in one transaction; returns (new state, log line) per row."""
+    """Store outcomes; returns (new state, log line) per row. Failures are rare and go through
+    the ORM (backoff, bounces); successes are one plain UPDATE."""
     lines: list[tuple[str, str]] = []
+    sent = [r.outbox_id for r in results if r.status == "sent"]
+    others = [r for r in results if r.status != "sent"]
+    if sent:
+        # The common case: one statement on a plain connection (no ORM session), because it
+        # runs once per SMTP transaction.
+        with engine.begin() as conn:
+            conn.execute(_MARK_SENT, {"ids": sent, "now": now})
+        lines += [("sent", f"outbox={i} state=sent") for i in sent]
+    if not others:
+        return lines
     with Session(engine) as session:
         rows = {
             r.id: r
             for r in session.exec(
-                select(OutboxRow).where(col(OutboxRow.id).in_([x.outbox_id for x in results]))
+                select(OutboxRow).where(col(OutboxRow.id).in_([x.outbox_id for x in others]))
             )
         }
-        for result in results:
+        for result in others:
             row = rows.get(result.outbox_id)
             if row is None:
                 continue
             row.lease_until = None
-            if result.status == "sent":
-                row.state, row.sent_at, row.last_error = "sent", now, None
-            elif result.status == "transient" and row.attempts < max_attempts:
+            if result.status == "transient" and row.attempts < max_attempts:
                 row.state = "retry"
                 row.due_at = now + backoff(row.attempts, retry_base, rng)
-                row.last_error = result.detail[:500]
             else:
-                row.state, row.last_error = "failed", result.detail[:500]
+                row.state = "failed"
                 if result.status == "permanent":
                     _bounce(session, row.subscriber_id, bounce_limit, now)
+            row.last_error = result.detail[:500]
             session.add(row)
             lines.append(
                 (
