@@ -45,7 +45,9 @@ def encode_header(value: str) -> str:
 
 
 def _b64_lines(data: bytes) -> bytes:
-    return base64.encodebytes(data).replace(b"\n", b"\r\n")
+    """Base64 in 76-character lines (RFC 2045), from one C call rather than one per line."""
+    encoded = base64.b64encode(data)
+    return b"".join(encoded[i : i + 76] + b"\r\n" for i in range(0, len(encoded), 76))
 
 
 def _part(content_type: str, data: bytes, extra: str = "") -> bytes:

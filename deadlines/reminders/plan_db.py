@@ -8,12 +8,20 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, insert
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber, Subscription
-from deadlines.reminders.planning import DeadlineView, Planned, SubscriptionView, plan_subscription, replan
+from deadlines.reminders.planning import (
+    DeadlineView,
+    Moments,
+    Planned,
+    SubscriptionView,
+    plan_subscription,
+    replan,
+)
 
 CHUNK = 2000
 
@@ -55,22 +63,30 @@ def _deadline_views(session: Session) -> list[DeadlineView]:
 
 
 def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
+    """Active subscriptions, streamed in chunks (never all in memory), as plain columns."""
     query = (
-        select(Subscription, Subscriber.timezone)
+        sa_select(
+            col(Subscription.id),
+            col(Subscription.subscriber_id),
+            col(Subscriber.timezone),
+            col(Subscription.election_id),
+            col(Subscription.audiences),
+            col(Subscription.triggers),
+        )
         .join(Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id))
-        .where(Subscriber.status == "active")
+        .where(col(Subscriber.status) == "active")
         .order_by(col(Subscription.id))
         .execution_options(yield_per=CHUNK)
     )
-    with Session(engine) as session:
-        for sub, zone in session.exec(query):
+    with engine.connect() as conn:
+        for sid, subscriber_id, zone, election, audiences, triggers in conn.execute(query):
             yield SubscriptionView(
-                sub.id or 0,
-                sub.subscriber_id,
+                sid or 0,
+                subscriber_id,
                 zone,
-                sub.election_id,
-                tuple(sub.audiences),
-                tuple(sub.triggers) if sub.triggers is not None else None,
+                election,
+                tuple(audiences),
+                tuple(triggers) if triggers is not None else None,
             )
 
 
@@ -99,8 +115,9 @@ def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[
         by_election.setdefault(d.record.election_id, []).append(d)
     planned = 0
     batch: list[dict[str, Any]] = []
+    moments = Moments(quiet)
     for sub in _subscriptions(engine):
-        for p in plan_subscription(sub, by_election.get(sub.election_id, ()), now, horizon, quiet):
+        for p in plan_subscription(sub, by_election.get(sub.election_id, ()), now, horizon, quiet, moments):
             batch.append(_row(p, now))
         if len(batch) >= CHUNK:
             planned += _insert_ignoring_duplicates(engine, batch)

@@ -48,12 +48,35 @@ def follows(sub: SubscriptionView, record: DeadlineRecord) -> bool:
     return any(a in record.audiences for a in sub.audiences)
 
 
+class Moments:
+    """Closing and due instants per (deadline, trigger, zone), computed once: a million
+    subscribers share a handful of zones, so planning reuses the date maths."""
+
+    def __init__(self, quiet: tuple[time, time] | None) -> None:
+        self.quiet = quiet
+        self._close: dict[tuple[int, str], datetime | None] = {}
+        self._due: dict[tuple[int, str, str], datetime | None] = {}
+
+    def close(self, d: DeadlineView, zone: str) -> datetime | None:
+        key = (d.deadline_id, zone)
+        if key not in self._close:
+            self._close[key] = closing(d.record, zone)
+        return self._close[key]
+
+    def due(self, d: DeadlineView, trigger: str, zone: str) -> datetime | None:
+        key = (d.deadline_id, trigger, zone)
+        if key not in self._due:
+            self._due[key] = due_at(d.record, trigger, zone, self.quiet)
+        return self._due[key]
+
+
 def plan_subscription(
     sub: SubscriptionView,
     deadlines: Iterable[DeadlineView],
     now: datetime,
     horizon: timedelta,
     quiet: tuple[time, time] | None,
+    moments: Moments | None = None,
 ) -> Iterator[Planned]:
     """Reminders due before `now + horizon` for deadlines that have not closed yet.
 
@@ -62,15 +85,16 @@ def plan_subscription(
     """
     until = now + horizon
     stale_opening = now - OPENING_NEWS
+    moments = moments or Moments(quiet)
     for d in deadlines:
         r = d.record
         if r.status != "published" or not follows(sub, r):
             continue
-        close = closing(r, sub.zone)
+        close = moments.close(d, sub.zone)
         if close is None or close <= now:
             continue
         for trigger in sub.triggers or default_triggers(r.audiences):
-            due = due_at(r, trigger, sub.zone, quiet)
+            due = moments.due(d, trigger, sub.zone)
             if due is None or due > until:
                 continue
             if trigger == "opens" and due < stale_opening:

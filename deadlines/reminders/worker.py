@@ -234,14 +234,8 @@ class Worker:
         return report
 
     async def _db(self, call: Callable[[], T]) -> T:
-        """Run a short database step on the event loop itself.
-
-        Each step takes milliseconds; handing it to a thread costs more than it saves, because
-        the thread and the SMTP connections then fight over the GIL in 5 ms slices.
-        """
-        result = call()
-        await asyncio.sleep(0)
-        return result
+        """Run a database step off the event loop, so SMTP conversations go on meanwhile."""
+        return await anyio.to_thread.run_sync(call)
 
     async def close(self) -> None:
         for c in self.connections:
