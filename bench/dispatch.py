@@ -52,83 +52,6 @@ def start_sink(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("smtp-sink did not start")
 
 
-def prepare(url: str, rules: Path, messages: int) -> None:
-    """Rules applied, `messages` active subscribers each with one reminder due now."""
-    from sqlalchemy import insert
-    from sqlmodel import Session, select
-
-    from deadlines.db.engine import make_engine, upgrade
-    from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription
-    from deadlines.db.store import apply_rulebook
-    from deadlines.rules import load_rules
-
-    engine = make_engine(url)
-    upgrade(engine)
-    with Session(engine) as session:
-        apply_rulebook(session=session, book=load_rules(rules), actor="bench", now=NOW - timedelta(days=30))
-        session.commit()
-        deadline = session.exec(
-            select(DeadlineRow).where(
-                DeadlineRow.slug == "overseas-absentee-report",
-                DeadlineRow.election_id == "kr-2024-national-assembly",
-            )
-        ).one()
-    chunk = 5000
-    with engine.begin() as conn:
-        for start in range(0, messages, chunk):
-            ids = range(start + 1, min(start + chunk, messages) + 1)
-            conn.execute(
-                insert(Subscriber.__table__),
-                [  # type: ignore[attr-defined]
-                    {
-                        "id": i,
-                        "email": f"voter{i}@example.org",
-                        "language": "en" if i % 2 else "ko",
-                        "timezone": "America/Los_Angeles" if i % 2 else "Asia/Seoul",
-                        "status": "active",
-                        "hard_bounces": 0,
-                        "origin": "import",
-                        "created_at": NOW,
-                    }
-                    for i in ids
-                ],
-            )
-            conn.execute(
-                insert(Subscription.__table__),
-                [  # type: ignore[attr-defined]
-                    {
-                        "id": i,
-                        "subscriber_id": i,
-                        "election_id": "kr-2024-national-assembly",
-                        "audiences": ["overseas"],
-                        "triggers": ["P1D"],
-                        "created_at": NOW,
-                    }
-                    for i in ids
-                ],
-            )
-            conn.execute(
-                insert(OutboxRow.__table__),
-                [  # type: ignore[attr-defined]
-                    {
-                        "kind": "reminder",
-                        "subscriber_id": i,
-                        "subscription_id": i,
-                        "deadline_id": deadline.id,
-                        "trigger": "P1D",
-                        "due_at": NOW,
-                        "close_at": CLOSE,
-                        "revision": deadline.revision,
-                        "state": "pending",
-                        "attempts": 0,
-                        "created_at": NOW,
-                    }
-                    for i in ids
-                ],
-            )
-    engine.dispose()
-
-
 async def raw_baseline(port: int, payloads: list[tuple[str, bytes]], connections: int) -> float:
     import aiosmtplib
 
@@ -160,6 +83,7 @@ def main() -> None:
     from deadlines.reminders.worker import Worker, mail_settings
     from deadlines.rules import evaluate_election, load_rules
     from deadlines.settings import load_settings
+    from tests.factories import due_reminders
 
     port = free_port()
     sink = start_sink(port)
@@ -204,7 +128,7 @@ def main() -> None:
             rate_a = asyncio.run(raw_baseline(port, payloads, args.connections))
 
             # (b) the full pipeline from the database
-            prepare(url, ROOT / "rules", args.messages)
+            due_reminders(url, args.messages, NOW, CLOSE)
             worker = Worker(settings)
 
             async def pipeline() -> tuple[object, float]:

@@ -24,6 +24,11 @@ class Settings(BaseSettings):
         "sqlite:///deadlines.db",
         description="SQLAlchemy URL; a SQLite file by default, postgresql://... for scale-out.",
     )
+    db_pool_size: int = Field(5, description="PostgreSQL: connections kept open per process.", ge=1)
+    db_max_overflow: int = Field(10, description="PostgreSQL: extra connections allowed under load.", ge=0)
+    db_statement_timeout_ms: int = Field(
+        30000, description="PostgreSQL: statements running longer are cancelled (0: no limit).", ge=0
+    )
     rules_dir: Path = Field(Path("rules"), description="Directory of rule files (*.toml).")
     calendars_dir: Path = Field(Path("calendars"), description="Where published feeds are written.")
     base_url: str = Field("http://127.0.0.1:8000", description="Public URL of the site, for links.")

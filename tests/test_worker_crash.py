@@ -24,9 +24,9 @@ def worker_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
 
 
-def test_sigkill_mid_batch_then_restart(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
     env = {
-        **cli_env(sqlite_url, tmp_path),
+        **cli_env(db_url, tmp_path),
         "DEADLINES_SMTP_HOST": "127.0.0.1",
         "DEADLINES_SMTP_PORT": str(smtp_server.port),
         "DEADLINES_QUIET_HOURS": "",

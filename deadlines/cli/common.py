@@ -25,9 +25,9 @@ class Context:
 
     @cached_property
     def engine(self) -> Engine:
-        from deadlines.db.engine import make_engine
+        from deadlines.db.engine import engine_for
 
-        return make_engine(self.settings.database_url)
+        return engine_for(self.settings)
 
     def close(self) -> None:
         """Release pooled connections, so nothing is left open when the command ends."""

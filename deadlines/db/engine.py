@@ -44,7 +44,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, statement_timeout_ms: int = 30000
+) -> Engine:
+    """An engine for `url`. On PostgreSQL: a bounded pool, a statement timeout, and connections
+    checked before use, so a restarted server costs one failed check, not a failed request."""
     try:
         parsed = make_url(normalise_url(url))
     except ArgumentError as e:
@@ -53,7 +57,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         kwargs = {"connect_args": {"timeout": 10}}
     elif parsed.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": 5}
+        options = parsed.query.get("options", "")
+        if isinstance(options, tuple):
+            options = " ".join(options)
+        if statement_timeout_ms and "statement_timeout" not in options:
+            options = f"{options} -c statement_timeout={statement_timeout_ms}".strip()
+        parsed = parsed.update_query_dict({"options": options})
+        kwargs.update(connect_args={"connect_timeout": 5}, pool_size=pool_size, max_overflow=max_overflow)
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError) as e:
@@ -61,6 +71,16 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def engine_for(settings: Any) -> Engine:
+    """The engine the service's settings describe."""
+    return make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+    )
 
 
 def check_connection(engine: Engine) -> None:

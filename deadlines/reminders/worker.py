@@ -21,7 +21,7 @@ from typing import TypeVar
 import anyio
 from sqlalchemy import Engine
 
-from deadlines.db.engine import make_engine
+from deadlines.db.engine import engine_for
 from deadlines.mail.render import MailSettings, Renderer
 from deadlines.mail.smtp import Connection, DkimSigner, RateLimiter, SmtpSettings
 from deadlines.reminders import outbox
@@ -83,7 +83,7 @@ class Worker:
         self, settings: Settings, *, engine: Engine | None = None, clock: Callable[[], datetime] | None = None
     ) -> None:
         self.settings = settings
-        self.engine = engine or make_engine(settings.database_url)
+        self.engine = engine or engine_for(settings)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.quiet = parse_quiet_hours(settings.quiet_hours)

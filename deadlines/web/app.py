@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from deadlines import __version__
-from deadlines.db.engine import make_engine
+from deadlines.db.engine import engine_for
 from deadlines.feeds.catalog import feed_settings
 from deadlines.settings import Settings, load_settings
 from deadlines.web.feedcache import FeedCache
@@ -35,7 +35,7 @@ def feed_links(base_url: str, path: str) -> dict[str, str]:
 
 def create_app(settings: Settings) -> Any:
     """The ASGI application: FastAPI for pages and the API, a raw endpoint in front for feeds."""
-    engine = make_engine(settings.database_url)
+    engine = engine_for(settings)
     cache = FeedCache(
         engine,
         feed_settings(settings),

@@ -1,0 +1,167 @@
+"""Scale-out on PostgreSQL: several workers share one outbox; several web processes one database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from deadlines.settings import load_settings
+from tests.conftest import Cli, cli_env
+from tests.factories import due_reminders
+from tests.reminder_helpers import rows
+from tests.smtp_server import SmtpServer
+
+NOW = datetime(2024, 2, 9, 15, tzinfo=UTC)
+CLOSE = NOW + timedelta(days=1)
+
+
+def deadlines_command() -> list[str]:
+    exe = Path(sys.executable).with_name("deadlines")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
+
+
+def test_four_workers_deliver_20000_reminders_exactly_once(
+    postgres_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    due_reminders(postgres_url, 20000, NOW, CLOSE)
+    env = {
+        **os.environ,
+        **cli_env(postgres_url, tmp_path),
+        "DEADLINES_SMTP_HOST": "127.0.0.1",
+        "DEADLINES_SMTP_PORT": str(smtp_server.port),
+        "DEADLINES_SMTP_CONCURRENCY": "2",
+        "DEADLINES_BATCH_SIZE": "100",
+        "DEADLINES_UID_DOMAIN": "deadlines.example.org",
+    }
+    workers = [
+        subprocess.Popen(
+            [*deadlines_command(), "worker", "--once", "--now", NOW.isoformat()],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [w.communicate(timeout=600)[0] for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    sent_by = [int(o.split("sent ")[1].split(",")[0]) for o in outputs]
+    assert sum(sent_by) == 20000
+    assert sum(1 for n in sent_by if n > 0) >= 2, f"the work was not shared: {sent_by}"
+    ids = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    assert len(ids) == 20000 and max(ids.values()) == 1  # none lost, none twice
+    final = rows(load_settings(database_url=postgres_url), kind="reminder")
+    due = [r for r in final if r.due_at <= NOW]
+    assert {r.state for r in due} == {"sent"} and len(due) == 20000
+    # The workers' planning pass adds later reminders; none of them is due yet.
+    assert all(r.state == "pending" and r.due_at > NOW for r in final if r.due_at > NOW)
+
+
+def test_a_rule_published_through_one_web_process_is_served_by_the_other(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    from tests.conftest import RULES_DIR
+    from tests.test_feeds_http import Server
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    env = {
+        **cli_env(postgres_url, tmp_path),
+        "DEADLINES_RULES_DIR": str(rules),
+        "DEADLINES_FEED_REFRESH_SECONDS": "1",
+    }
+    run = Cli(env)
+    assert run("init").exit_code == 0 and run("rules", "apply").exit_code == 0
+    first, second = Server(env, tmp_path), Server(env, tmp_path)
+    try:
+        feed = "/calendars/kr-2028-national-assembly.en.ics"
+        before = httpx.get(second.url + feed).content
+        assert before == httpx.get(first.url + feed).content
+        path = rules / "elections.toml"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("day = 2028-04-12", "day = 2028-04-19"), encoding="utf-8"
+        )
+        assert run("rules", "apply").exit_code == 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            a, b = httpx.get(first.url + feed).content, httpx.get(second.url + feed).content
+            if a != before and b != before:
+                break
+            time.sleep(0.2)
+        assert a == b != before
+        assert b"DTSTART;TZID=Asia/Seoul:20280419T060000" in b
+    finally:
+        first.stop()
+        second.stop()
+
+
+def _restart_command() -> list[str] | None:
+    import shutil
+
+    versions = sorted(Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").exists() else []
+    if not versions or not shutil.which("pg_ctlcluster") or os.geteuid() != 0:
+        return None
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1].name, "main", "restart"]
+
+
+def test_postgresql_restart_mid_run_loses_nothing(
+    postgres_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    import pytest
+
+    from tests.test_feeds_http import Server
+
+    restart = _restart_command()
+    if restart is None:
+        pytest.skip("needs root and the local PostgreSQL cluster (pg_ctlcluster) to restart it")
+    now = datetime.now(UTC)
+    due_reminders(postgres_url, 3000, now, now + timedelta(days=1))
+    env = {
+        **cli_env(postgres_url, tmp_path),
+        "DEADLINES_SMTP_HOST": "127.0.0.1",
+        "DEADLINES_SMTP_PORT": str(smtp_server.port),
+        "DEADLINES_DISPATCH_INTERVAL_SECONDS": "0.5",
+        "DEADLINES_BATCH_SIZE": "50",
+        "DEADLINES_SMTP_RATE_LIMIT": "500",
+        "DEADLINES_FEED_REFRESH_SECONDS": "0.5",
+        "DEADLINES_UID_DOMAIN": "deadlines.example.org",
+    }
+    web = Server(env, tmp_path)
+    worker = subprocess.Popen(
+        [*deadlines_command(), "worker"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(smtp_server.messages) < 500 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(smtp_server.messages) >= 500
+        subprocess.run(restart, check=True, capture_output=True, timeout=60)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if len({str(m["Message-ID"]) for m in smtp_server.messages}) >= 3000:
+                break
+            time.sleep(0.2)
+        ids = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+        assert len(ids) == 3000, f"{len(ids)} of 3000 arrived"  # nothing lost
+        # A send whose outcome could not be stored while the server was down may go twice.
+        assert sum(n - 1 for n in ids.values()) <= 100
+        assert worker.poll() is None, "the worker must survive the restart"
+        health = httpx.get(web.url + "/healthz")
+        assert health.status_code == 200 and health.json()["database"] == "ok"
+        assert httpx.get(web.url + "/calendars/upcoming.en.ics").status_code == 200
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        web.stop()
