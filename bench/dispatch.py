@@ -72,11 +72,60 @@ async def raw_baseline(port: int, payloads: list[tuple[str, bytes]], connections
     return len(payloads) / (time.perf_counter() - start)
 
 
+def worker_processes(url: str, port: int, messages: int, workers: int, connections: int, tmp: str) -> float:
+    """`workers` processes running `deadlines worker --once` on a fresh copy of the due rows."""
+    import os
+
+    from sqlalchemy import text
+
+    from deadlines.db.engine import make_engine
+    from tests.factories import due_reminders
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in ("outbox", "subscription", "subscriber"):
+            conn.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+    due_reminders(url, messages, NOW, CLOSE)
+    env = {
+        **os.environ,
+        "DEADLINES_DATABASE_URL": url,
+        "DEADLINES_SMTP_HOST": "127.0.0.1",
+        "DEADLINES_SMTP_PORT": str(port),
+        "DEADLINES_SMTP_CONCURRENCY": str(connections),
+        "DEADLINES_BATCH_SIZE": "500",
+        "DEADLINES_QUIET_HOURS": "",
+        "DEADLINES_CALENDARS_DIR": f"{tmp}/cal",
+        "DEADLINES_SECRET_KEY": "bench-secret",
+    }
+    exe = shutil.which("deadlines") or sys.exit("the deadlines command is not installed")
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [exe, "worker", "--once", "--now", NOW.isoformat()],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for _ in range(workers)
+    ]
+    outputs = [p.communicate()[0] for p in procs]
+    elapsed = time.perf_counter() - start
+    sent = sum(int(o.split("sent ")[1].split(",")[0]) for o in outputs if "sent " in o)
+    if sent != messages:
+        raise SystemExit(f"{workers} workers sent {sent} of {messages}")
+    return sent / elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database", help="SQLAlchemy URL (default: a fresh SQLite file)")
+    parser.add_argument(
+        "--workers", default="", help="Also time N worker processes side by side, e.g. 1,2,4 (PostgreSQL)"
+    )
     args = parser.parse_args()
 
     from deadlines.mail.render import MailJob, Renderer
@@ -141,6 +190,10 @@ def main() -> None:
             report, elapsed = asyncio.run(pipeline())
             worker.engine.dispose()
             rate_b = report.sent / elapsed  # type: ignore[attr-defined]
+            scaling = [
+                (n, worker_processes(url, port, args.messages, n, args.connections, tmp))
+                for n in (int(w) for w in args.workers.split(",") if w)
+            ]
         finally:
             sink.terminate()
             sink.wait(10)
@@ -152,6 +205,11 @@ def main() -> None:
             f"({report.sent} sent in {elapsed:.1f} s; {report})"
         )
         print(f"ratio b/a: {rate_b / rate_a:.2f}")
+        for n, rate in scaling:
+            print(
+                f"{n} worker process(es), {args.connections} connections each: {rate:8.0f} msg/s "
+                f"(x{rate / scaling[0][1]:.2f} of {scaling[0][0]})"
+            )
 
 
 if __name__ == "__main__":

@@ -92,6 +92,9 @@ def measure(url: str) -> dict[str, float]:
     start = time.perf_counter()
     planned = plan_new(engine, now=NOW, horizon=timedelta(days=1), quiet=None)
     plan_seconds = time.perf_counter() - start
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(OutboxRow.__table__)).scalar()  # type: ignore[attr-defined]
+    assert stored == planned, f"planning reported {planned} rows but stored {stored}"
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     table = OutboxRow.__table__  # type: ignore[attr-defined]
     columns = [c.name for c in table.columns if c.name != "id"]

@@ -19,7 +19,9 @@ CHUNK = 5000
 
 def due_reminders(url: str, n: int, now: datetime, close: datetime, *, rules: Path = ROOT / "rules") -> None:
     """The shipped rules applied, and `n` active subscribers each with one P1D reminder of the
-    22nd election's overseas reporting due at `now` (closing at `close`)."""
+    22nd election's overseas reporting due at `now` (closing at `close`). The subscriptions
+    follow media deadlines, none of which a planning pass near `now` adds, so the rows made
+    here are exactly what is due."""
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as session:
@@ -57,7 +59,7 @@ def due_reminders(url: str, n: int, now: datetime, close: datetime, *, rules: Pa
                         "id": i,
                         "subscriber_id": i,
                         "election_id": "kr-2024-national-assembly",
-                        "audiences": ["overseas"],
+                        "audiences": ["media"],
                         "triggers": ["P1D"],
                         "created_at": now,
                     }

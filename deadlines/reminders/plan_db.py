@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, text
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, col, select
 
 from deadlines.db.convert import row_to_record
@@ -40,20 +40,62 @@ class PlanReport:
         )
 
 
+_COLUMNS = (
+    "kind",
+    "subscriber_id",
+    "subscription_id",
+    "deadline_id",
+    "trigger",
+    "due_at",
+    "close_at",
+    "revision",
+    "state",
+    "attempts",
+    "created_at",
+)
+
+
 def _insert_ignoring_duplicates(engine: Engine, rows: list[dict[str, Any]]) -> int:
-    """Insert, skipping rows that exist (unique per subscription, deadline, trigger)."""
+    """Insert, skipping rows that exist (unique per subscription, deadline, trigger); returns how
+    many were new."""
     if not rows:
         return 0
-    table = OutboxRow.__table__  # type: ignore[attr-defined]
     if engine.dialect.name == "postgresql":
-        stmt: Any = postgresql.insert(table).on_conflict_do_nothing()
-    elif engine.dialect.name == "sqlite":
-        stmt = sqlite.insert(table).on_conflict_do_nothing()
-    else:  # pragma: no cover - other engines are not supported targets
-        stmt = insert(table)
+        return _copy_ignoring_duplicates(engine, rows)
+    table = OutboxRow.__table__  # type: ignore[attr-defined]
+    stmt = sqlite.insert(table).on_conflict_do_nothing()
     with engine.begin() as conn:
-        result = conn.execute(stmt, rows)
-    return max(result.rowcount, 0)
+        before = conn.execute(text("SELECT total_changes()")).scalar_one()
+        conn.execute(stmt, rows)
+        return int(conn.execute(text("SELECT total_changes()")).scalar_one() - before)
+
+
+def _copy_ignoring_duplicates(engine: Engine, rows: list[dict[str, Any]]) -> int:
+    """PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT DO
+    NOTHING. Row-by-row inserts cost several times a COPY of the same rows."""
+    columns = ", ".join(_COLUMNS)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS outbox_stage "
+            "(LIKE outbox INCLUDING DEFAULTS EXCLUDING IDENTITY) ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(f"COPY outbox_stage ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in _COLUMNS])
+        cursor.execute(
+            f"INSERT INTO outbox ({columns}) SELECT {columns} FROM outbox_stage "
+            "ON CONFLICT (subscription_id, deadline_id, trigger) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        raw.commit()
+    except BaseException:
+        raw.rollback()
+        raise
+    finally:
+        raw.close()
+    return max(int(inserted), 0)
 
 
 def _deadline_views(session: Session) -> list[DeadlineView]:
@@ -107,7 +149,12 @@ def _row(p: Planned, now: datetime) -> dict[str, Any]:
 
 
 def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[time, time] | None) -> int:
-    """Materialise reminders due within the horizon; planning twice never duplicates."""
+    """Materialise reminders due within the horizon; planning twice never duplicates.
+
+    Subscriptions with the same election, audiences, triggers and zone get the same reminders,
+    and there are few such shapes among millions of subscriptions: each shape is planned once
+    by the pure planner, then stamped out per subscription.
+    """
     with Session(engine) as session:
         deadlines = _deadline_views(session)
     by_election: dict[str, list[DeadlineView]] = {}
@@ -116,9 +163,20 @@ def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[
     planned = 0
     batch: list[dict[str, Any]] = []
     moments = Moments(quiet)
+    shapes: dict[tuple[Any, ...], list[Planned]] = {}
     for sub in _subscriptions(engine):
-        for p in plan_subscription(sub, by_election.get(sub.election_id, ()), now, horizon, quiet, moments):
-            batch.append(_row(p, now))
+        shape = (sub.election_id, sub.audiences, sub.triggers, sub.zone)
+        template = shapes.get(shape)
+        if template is None:
+            probe = replace(sub, subscription_id=0, subscriber_id=0)
+            template = list(
+                plan_subscription(probe, by_election.get(sub.election_id, ()), now, horizon, quiet, moments)
+            )
+            shapes[shape] = template
+        for p in template:
+            batch.append(
+                _row(replace(p, subscription_id=sub.subscription_id, subscriber_id=sub.subscriber_id), now)
+            )
         if len(batch) >= CHUNK:
             planned += _insert_ignoring_duplicates(engine, batch)
             batch = []
