@@ -34,10 +34,10 @@ def test_publish_writes_every_feed_once(run: Cli, tmp_path: Path) -> None:
     assert not list(out.glob(".*.tmp"))
 
 
-def test_publish_rewrites_only_changed_feeds(sqlite_url: str, tmp_path: Path) -> None:
+def test_publish_rewrites_only_changed_feeds(db_url: str, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
-    run = Cli({**cli_env(sqlite_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
+    run = Cli({**cli_env(db_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
     run("init")
     run("rules", "apply")
     path = rules / "kr-national-assembly.toml"

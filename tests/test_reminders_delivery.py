@@ -97,8 +97,8 @@ def test_day_of_and_p1d_in_each_zone(db_url: str, tmp_path: Path, smtp_server: S
     assert len(smtp_server.messages) == count
 
 
-def test_headers_of_a_reminder(sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
-    settings = prepare(sqlite_url, tmp_path, smtp_server.port, attach_ics=True)
+def test_headers_of_a_reminder(db_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
+    settings = prepare(db_url, tmp_path, smtp_server.port, attach_ics=True)
     add_subscriber(settings, "h@example.org", SEOUL, triggers=("P1D",), now=datetime(2024, 2, 1, tzinfo=UTC))
     once(settings, CLOSE - timedelta(days=1))
     mail = next(m for m in smtp_server.to("h@example.org") if "Residents abroad" in str(m["Subject"]))
@@ -177,13 +177,13 @@ def test_smtp_down_then_back_every_reminder_once(db_url: str, tmp_path: Path) ->
         server.stop()
 
 
-def test_temporary_failures_are_retried_and_all_arrive(sqlite_url: str, tmp_path: Path) -> None:
+def test_temporary_failures_are_retried_and_all_arrive(db_url: str, tmp_path: Path) -> None:
     from tests.smtp_server import Behaviour
 
     server = SmtpServer(Behaviour(temporary_failure_rate=0.1, seed=3))
     server.start()
     try:
-        settings = prepare(sqlite_url, tmp_path, server.port)
+        settings = prepare(db_url, tmp_path, server.port)
         emails = [f"r{n}@example.org" for n in range(40)]
         for email in emails:
             add_subscriber(settings, email, SEOUL, triggers=("P1D",), now=datetime(2024, 1, 1, tzinfo=UTC))
@@ -201,14 +201,14 @@ def test_temporary_failures_are_retried_and_all_arrive(sqlite_url: str, tmp_path
         server.stop()
 
 
-def test_permanent_failure_suppresses_only_that_address(sqlite_url: str, tmp_path: Path) -> None:
+def test_permanent_failure_suppresses_only_that_address(db_url: str, tmp_path: Path) -> None:
     from deadlines.db.models import Subscriber
     from tests.smtp_server import Behaviour
 
     server = SmtpServer(Behaviour(refuse={"gone@example.org"}))
     server.start()
     try:
-        settings = prepare(sqlite_url, tmp_path, server.port)
+        settings = prepare(db_url, tmp_path, server.port)
         for email in ("gone@example.org", "ok@example.org"):
             add_subscriber(
                 settings, email, SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
@@ -231,7 +231,7 @@ def test_permanent_failure_suppresses_only_that_address(sqlite_url: str, tmp_pat
 
 
 def test_moved_date_sends_one_correction_and_replans(
-    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
     import shutil
 
@@ -239,7 +239,7 @@ def test_moved_date_sends_one_correction_and_replans(
 
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
-    settings = prepare(sqlite_url, tmp_path, smtp_server.port, rules_dir=rules)
+    settings = prepare(db_url, tmp_path, smtp_server.port, rules_dir=rules)
     add_subscriber(
         settings, "moved@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
     )
@@ -255,7 +255,7 @@ def test_moved_date_sends_one_correction_and_replans(
         ),
         encoding="utf-8",
     )
-    run = Cli({**cli_env(sqlite_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
+    run = Cli({**cli_env(db_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
     assert run("rules", "apply").exit_code == 0
     once(settings, CLOSE - timedelta(days=6))
     once(settings, CLOSE - timedelta(days=5))  # a second pass: still one correction
@@ -274,11 +274,11 @@ def test_moved_date_sends_one_correction_and_replans(
 
 
 def test_unsubscribe_stops_every_further_reminder(
-    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
     from deadlines.tokens import make_token
 
-    settings = prepare(sqlite_url, tmp_path, smtp_server.port)
+    settings = prepare(db_url, tmp_path, smtp_server.port)
     sid = add_subscriber(
         settings, "bye@example.org", SEOUL, triggers=("P7D", "P1D"), now=datetime(2024, 1, 1, tzinfo=UTC)
     )
