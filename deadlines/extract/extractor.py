@@ -167,6 +167,17 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    """The sentence a date was found in: its quote and span, and what it says about who and when."""
+
+    quote: str
+    span: tuple[int, int]
+    audiences: tuple[str, ...]
+    zone: str | None
+    times: list[TimeMention]
+
+
 @dataclass
 class _Resolved:
     day: date
@@ -232,9 +243,13 @@ class _NoticeExtractor:
         i = 0
         quote_start, quote_end = _strip_span(text, s_start, s_end)
         quote = text[quote_start:quote_end]
-        audiences = _audiences(quote + " " + context_text)
-        zone = find_zone(quote)
-        times = find_times(text, s_start, s_end)
+        sentence = _Sentence(
+            quote,
+            (quote_start, quote_end),
+            _audiences(quote + " " + context_text),
+            find_zone(quote),
+            find_times(text, s_start, s_end),
+        )
         while i < len(mentions):
             first = mentions[i]
             before = text[s_start : first.start]
@@ -251,12 +266,10 @@ class _NoticeExtractor:
                 if second is not None and i + 1 < len(mentions) and mentions[i + 1].start < second.end:
                     second = None
             if second is not None:
-                record = self._range(
-                    first, second, before, quote, (quote_start, quote_end), audiences, zone, times
-                )
+                record = self._range(first, second, before, sentence)
                 i += 2 if second in mentions else 1
             else:
-                record = self._single(first, before, quote, (quote_start, quote_end), audiences, zone, times)
+                record = self._single(first, before, sentence)
                 i += 1
             if record is not None:
                 records.append(record)
@@ -272,15 +285,7 @@ class _NoticeExtractor:
             )
 
     def _range(
-        self,
-        a: DateMention,
-        b: DateMention,
-        before: str,
-        quote: str,
-        span: tuple[int, int],
-        audiences: tuple[str, ...],
-        zone: str | None,
-        times: list[TimeMention],
+        self, a: DateMention, b: DateMention, before: str, sentence: _Sentence
     ) -> ExtractedRecord | None:
         # A year given on one end decides the other: "from 12 Nov to 10 Feb, 2024".
         start_year = end_year = None
@@ -302,39 +307,17 @@ class _NoticeExtractor:
         if rb.day < ra.day:
             warnings.append(f"range ends {rb.day} before it starts {ra.day}")
             confidence -= 0.4
-        t_start, t_end = self._times(times, a.end, b.start, b.end)
+        t_start, t_end = self._times(sentence.times, a.end, b.start, b.end)
         return self._record(
-            "period",
-            ra.day,
-            rb.day,
-            a,
-            b,
-            quote,
-            span,
-            audiences,
-            zone,
-            t_start,
-            t_end,
-            confidence,
-            warnings,
-            before,
+            "period", ra.day, rb.day, (a, b), sentence, (t_start, t_end), confidence, warnings, before
         )
 
-    def _single(
-        self,
-        a: DateMention,
-        before: str,
-        quote: str,
-        span: tuple[int, int],
-        audiences: tuple[str, ...],
-        zone: str | None,
-        times: list[TimeMention],
-    ) -> ExtractedRecord | None:
+    def _single(self, a: DateMention, before: str, sentence: _Sentence) -> ExtractedRecord | None:
         ra = _resolve(a, None, self.ctx)
         if ra is None:
             self._warn_unresolved(a)
             return None
-        after = self.text[a.end : span[1]]
+        after = self.text[a.end : sentence.span[1]]
         before = _TRAILING_TIME.sub(" ", before)
         kind: ExtractedKind
         confidence = 0.9
@@ -352,26 +335,13 @@ class _NoticeExtractor:
             confidence -= 0.25
         if ra.inferred:
             confidence -= 0.15
-        t_start, t_end = self._times(times, None, a.start, a.end)
+        t_start, t_end = self._times(sentence.times, None, a.start, a.end)
         if kind == "deadline" and t_start and not t_end:
             t_start, t_end = None, t_start
         starts = ra.day if kind in ("start", "event") else None
         ends = ra.day if kind in ("deadline", "event") else None
         return self._record(
-            kind,
-            starts,
-            ends,
-            a,
-            a,
-            quote,
-            span,
-            audiences,
-            zone,
-            t_start,
-            t_end,
-            confidence,
-            ra.warnings,
-            before,
+            kind, starts, ends, (a, a), sentence, (t_start, t_end), confidence, ra.warnings, before
         )
 
     def _times(
@@ -408,18 +378,14 @@ class _NoticeExtractor:
         kind: ExtractedKind,
         starts: date | None,
         ends: date | None,
-        a: DateMention,
-        b: DateMention,
-        quote: str,
-        span: tuple[int, int],
-        audiences: tuple[str, ...],
-        zone: str | None,
-        t_start: time | None,
-        t_end: time | None,
+        dates: tuple[DateMention, DateMention],
+        sentence: _Sentence,
+        times: tuple[time | None, time | None],
         confidence: float,
         warnings: list[str],
         before: str,
     ) -> ExtractedRecord:
+        quote = sentence.quote
         past = False
         last = ends or starts
         if self.ctx.reference is not None and last is not None:
@@ -438,13 +404,13 @@ class _NoticeExtractor:
             starts=starts,
             ends=ends,
             quote=quote,
-            span=span,
-            date_span=(a.start, b.end),
+            span=sentence.span,
+            date_span=(dates[0].start, dates[1].end),
             confidence=round(max(0.05, min(0.99, confidence)), 2),
-            audiences=audiences,
-            time_starts=t_start,
-            time_ends=t_end,
-            timezone=zone,
+            audiences=sentence.audiences,
+            time_starts=times[0],
+            time_ends=times[1],
+            timezone=sentence.zone,
             past=past,
             warnings=tuple(warnings),
             headline=self.headline,

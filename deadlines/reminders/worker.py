@@ -258,31 +258,22 @@ class Worker:
             loop.add_signal_handler(sig, self.stopping.set)
         scheduler = AsyncIOScheduler(timezone=UTC)
         start = datetime.now(UTC)
-        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
-        scheduler.add_job(
-            self._dispatch_job,
-            "interval",
-            seconds=self.settings.dispatch_interval_seconds,
-            next_run_time=start,
-            id="dispatch",
-            **common,
+        jobs = (
+            (self._dispatch_job, self.settings.dispatch_interval_seconds, "dispatch"),
+            (self._plan_job, self.settings.plan_interval_seconds, "plan"),
+            (self._publish_job, self.settings.publish_interval_seconds, "publish"),
         )
-        scheduler.add_job(
-            self._plan_job,
-            "interval",
-            seconds=self.settings.plan_interval_seconds,
-            next_run_time=start,
-            id="plan",
-            **common,
-        )
-        scheduler.add_job(
-            self._publish_job,
-            "interval",
-            seconds=self.settings.publish_interval_seconds,
-            next_run_time=start,
-            id="publish",
-            **common,
-        )
+        for job, seconds, name in jobs:
+            scheduler.add_job(
+                job,
+                "interval",
+                seconds=seconds,
+                next_run_time=start,
+                id=name,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=30,
+            )
         scheduler.start()
         log.info("worker %s started", self.name)
         await self.stopping.wait()
