@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import queue
 import random
 import signal
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -78,6 +80,64 @@ def mail_settings(s: Settings) -> MailSettings:
     )
 
 
+class _Recorder(threading.Thread):
+    """Stores outcomes as soon as each SMTP transaction ends, on its own thread, so the event
+    loop goes on talking SMTP meanwhile; outcomes that arrive together share one commit."""
+
+    def __init__(self, worker: Worker, fixed_now: datetime | None, report: DispatchReport) -> None:
+        super().__init__(name="outbox-recorder", daemon=True)
+        self.worker = worker
+        self.fixed_now = fixed_now
+        self.report = report
+        self.queue: queue.SimpleQueue[outbox.Result | None] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+
+    def put(self, result: outbox.Result) -> None:
+        self.queue.put(result)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def run(self) -> None:
+        w = self.worker
+        done = False
+        while not done:
+            first = self.queue.get()
+            batch = [] if first is None else [first]
+            done = first is None
+            while not self.queue.empty():
+                item = self.queue.get()
+                if item is None:
+                    done = True
+                else:
+                    batch.append(item)
+            if not batch:
+                continue
+            try:
+                stored = outbox.record_results(
+                    w.engine,
+                    batch,
+                    now=self.fixed_now or w.clock(),
+                    max_attempts=w.settings.max_attempts,
+                    retry_base=w.settings.retry_base_seconds,
+                    bounce_limit=w.settings.hard_bounce_limit,
+                    rng=w.rng,
+                )
+            except Exception as e:
+                log.exception(
+                    "could not record %d outcome(s); their leases will expire and they retry", len(batch)
+                )
+                self.error = e
+                continue
+            for state, line in stored:
+                log.info("decision %s", line)
+                counter = _COUNTERS[state]
+                setattr(self.report, counter, getattr(self.report, counter) + 1)
+
+
 class Worker:
     def __init__(
         self, settings: Settings, *, engine: Engine | None = None, clock: Callable[[], datetime] | None = None
@@ -141,7 +201,6 @@ class Worker:
         report = DispatchReport()
         fixed_now = now
         queue: asyncio.Queue[outbox.Decision | None] = asyncio.Queue(maxsize=2 * self.settings.batch_size)
-        results: asyncio.Queue[outbox.Result | None] = asyncio.Queue()
         unstarted: list[int] = []
 
         async def producer() -> None:
@@ -185,49 +244,15 @@ class Worker:
                     data = self.dkim.sign(data)
                 await self.limiter.wait()
                 outcome = await connection.send(self.sender, decision.job.email, data)
-                await results.put(outbox.Result(decision.outbox_id, outcome.status, outcome.detail))
+                recorder.put(outbox.Result(decision.outbox_id, outcome.status, outcome.detail))
 
-        async def writer() -> None:
-            # Each outcome is stored as soon as its SMTP transaction ends; outcomes that arrive
-            # together are stored in one transaction.
-            done = False
-            while not done:
-                first = await results.get()
-                # One turn of the loop lets transactions that ended in the same instant join
-                # this commit; it adds no waiting.
-                await asyncio.sleep(0)
-                batch = [] if first is None else [first]
-                done = first is None
-                while not results.empty():
-                    item = results.get_nowait()
-                    if item is None:
-                        done = True
-                    else:
-                        batch.append(item)
-                if batch:
-                    stored = await self._db(
-                        partial(
-                            outbox.record_results,
-                            self.engine,
-                            batch,
-                            now=fixed_now or self.clock(),
-                            max_attempts=self.settings.max_attempts,
-                            retry_base=self.settings.retry_base_seconds,
-                            bounce_limit=self.settings.hard_bounce_limit,
-                            rng=self.rng,
-                        )
-                    )
-                    for state, line in stored:
-                        log.info("decision %s", line)
-                        counter = _COUNTERS[state]
-                        setattr(report, counter, getattr(report, counter) + 1)
+        recorder = _Recorder(self, fixed_now, report)
+        recorder.start()
 
-        writer_task = asyncio.create_task(writer())
         try:
             await asyncio.gather(producer(), *(sender(c) for c in self.connections))
         finally:
-            await results.put(None)
-            await writer_task
+            await anyio.to_thread.run_sync(recorder.finish)
         if unstarted:
             await anyio.to_thread.run_sync(partial(outbox.release, self.engine, unstarted))
             log.info("released %d unstarted reminder(s) on shutdown", len(unstarted))
