@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, time
 from itertools import pairwise
 
@@ -391,7 +391,7 @@ class _NoticeExtractor:
         if self.ctx.reference is not None and last is not None:
             if last < self.ctx.reference or (last == self.ctx.reference and _PAST_CUE.search(quote)):
                 past = True
-        elif _PAST_CUE.search(quote) or _PREFIX_SINCE.search(before):
+        elif _PAST_CUE.search(quote):
             past = True
         if _PREFIX_SINCE.search(before):
             past = True
@@ -494,4 +494,4 @@ def notices_to_json(notices: list[ExtractedNotice]) -> dict[str, object]:
     return {"notices": [n.to_json() for n in notices]}
 
 
-__all__ = ["extract", "extract_document", "notices_to_json", "replace"]
+__all__ = ["extract", "extract_document", "notices_to_json"]
