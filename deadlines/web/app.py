@@ -20,6 +20,7 @@ from deadlines.feeds.catalog import feed_settings
 from deadlines.settings import Settings, load_settings
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.feedroute import FeedEndpoint
+from deadlines.web.links import links_router
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -56,6 +57,8 @@ def create_app(settings: Settings) -> Any:
     app = FastAPI(title="Election deadlines", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.feeds = cache
+
+    app.include_router(links_router(engine, settings.secret_key, templates))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

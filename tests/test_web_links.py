@@ -1,0 +1,75 @@
+"""The links in every email, through the ASGI app: confirm once, unsubscribe with one click."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlmodel import Session, select
+
+from deadlines.db.engine import make_engine
+from deadlines.db.models import OutboxRow, Subscriber
+from deadlines.reminders.subscribers import SignUp, sign_up
+from deadlines.tokens import make_token
+from deadlines.web.app import create_app
+from tests.reminder_helpers import ELECTION, prepare
+
+
+async def _exercise(
+    app: object, confirm_token: str, unsubscribe_token: str, engine: object, sub_id: int
+) -> None:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        first = await client.get(f"/confirm/{confirm_token}")
+        assert first.status_code == 200 and "신청이 확인되었습니다" in first.text
+        again = await client.get(f"/confirm/{confirm_token}")
+        assert again.status_code == 400 and "already been used" in again.text
+        assert (await client.get("/confirm/forged.token")).status_code == 400
+        with Session(engine) as session:  # type: ignore[arg-type]
+            session.add(
+                OutboxRow(
+                    kind="reminder",
+                    subscriber_id=sub_id,
+                    trigger="P1D",
+                    due_at=datetime.now(UTC),
+                    created_at=datetime.now(UTC),
+                )
+            )
+            session.commit()
+        page = await client.get(f"/unsubscribe/{unsubscribe_token}")
+        assert page.status_code == 200 and 'method="post"' in page.text
+        with Session(engine) as session:  # type: ignore[arg-type]
+            assert session.exec(select(Subscriber)).one().status == "active"  # a GET changes nothing
+        one_click = await client.post(
+            f"/unsubscribe/{unsubscribe_token}", data={"List-Unsubscribe": "One-Click"}
+        )
+        assert one_click.status_code == 200
+        assert (await client.post("/unsubscribe/nope.nope")).status_code == 400
+
+
+def test_confirm_then_one_click_unsubscribe(db_url: str, tmp_path: Path) -> None:
+    settings = prepare(db_url, tmp_path, 1)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        sign_up(
+            session=session,
+            request=SignUp("web@example.org", "ko", "Asia/Seoul", (ELECTION,), ("overseas",)),
+            known_elections=[ELECTION],
+            now=datetime.now(UTC),
+        )
+        session.commit()
+        sub = session.exec(select(Subscriber)).one()
+        confirm_token = make_token(settings.secret_key, "confirm", sub.id or 0, nonce=sub.confirm_nonce)
+    unsubscribe_token = make_token(settings.secret_key, "unsubscribe", sub.id or 0)
+    app = create_app(settings)
+    try:
+        asyncio.run(_exercise(app, confirm_token, unsubscribe_token, engine, sub.id or 0))
+    finally:
+        app.cache.engine.dispose()
+    with Session(engine) as session:
+        assert session.exec(select(Subscriber)).one().status == "unsubscribed"
+        states = {r.state for r in session.exec(select(OutboxRow).where(OutboxRow.kind == "reminder"))}
+        assert states == {"cancelled"}
+    engine.dispose()
