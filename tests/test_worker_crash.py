@@ -98,3 +98,49 @@ def rows_of(env: dict[str, str], now: datetime) -> list:  # type: ignore[type-ar
         for r in rows(load_settings(database_url=env["DEADLINES_DATABASE_URL"]))
         if r.kind == "reminder" and r.state != "skipped" and r.due_at <= now
     ]
+
+
+def test_sigterm_finishes_in_flight_and_releases_the_rest(
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    from datetime import datetime as dt
+
+    from tests.factories import due_reminders
+
+    now = dt.now(UTC)
+    due_reminders(db_url, 1000, now, now + timedelta(days=1))
+    env = {
+        **cli_env(db_url, tmp_path),
+        "DEADLINES_SMTP_HOST": "127.0.0.1",
+        "DEADLINES_SMTP_PORT": str(smtp_server.port),
+        "DEADLINES_SMTP_RATE_LIMIT": "200",  # slow enough to stop it half-way
+        "DEADLINES_BATCH_SIZE": "100",
+        "DEADLINES_UID_DOMAIN": "deadlines.example.org",
+    }
+    worker = subprocess.Popen(
+        [*worker_command(), "worker"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while len(smtp_server.messages) < 200 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+    received = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    states = Counter(r.state for r in rows_of(env, now))
+    assert 200 <= len(received) < 1000, "stopped half-way"
+    assert states["sending"] == 0, "unclaimed rows were not released"
+    assert states["sent"] == len(received) and max(received.values()) == 1  # in-flight sends finished
+    # Another pass sends the rest, and nothing twice.
+    again = subprocess.run(
+        [*worker_command(), "worker", "--once"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    received = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    assert len(received) == 1000 and max(received.values()) == 1

@@ -302,11 +302,11 @@ class Worker:
         scheduler.start()
         log.info("worker %s started", self.name)
         await self.stopping.wait()
-        scheduler.shutdown(wait=False)
-        while scheduler.running:
-            await asyncio.sleep(0.05)
-        # Let a dispatch pass already under way finish its in-flight sends.
+        # No new passes; a dispatch pass under way finishes its in-flight sends and gives back
+        # what it had not started. Only then stop the scheduler, whose shutdown would cancel it.
+        scheduler.pause()
         async with self.busy:
+            scheduler.shutdown(wait=False)
             await self.close()
         self.engine.dispose()
         log.info("worker %s stopped", self.name)
