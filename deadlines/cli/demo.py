@@ -83,23 +83,22 @@ def demo(ctx: Context, click_ctx: click.Context, serve: bool, host: str, port: i
         if catcher:
             for to, subject in catcher.summary():
                 click.echo(f"  caught: {to:26} {subject}")
+
+        base = f"http://{host}:{port}"
+        click.secho("\n== 6. calendar feeds", bold=True)
+        for name in (
+            "kr-2028-national-assembly.overseas.en.ics",
+            "kr-2028-national-assembly.ko.ics",
+            "upcoming.en.ics",
+        ):
+            links = feed_links(base, name)
+            click.echo(f"  {links['url']}\n    subscribe: {links['webcal']}")
+        click.echo(f"  all feeds: {base}/calendars/   health: {base}/healthz")
+        if serve:
+            # The mail catcher keeps running, so a `deadlines worker` started beside the demo
+            # delivers into the same Maildir.
+            click.secho(f"\n== serving on {base} (Ctrl-C to stop); mail still goes to {mail_dir}/", bold=True)
+            click_ctx.invoke(serve_command, host=host, port=port)
     finally:
         if catcher:
             catcher.stop()
-
-    base = f"http://{host}:{port}"
-    click.secho("\n== 6. calendar feeds", bold=True)
-    for name in (
-        "kr-2028-national-assembly.overseas.en.ics",
-        "kr-2028-national-assembly.ko.ics",
-        "upcoming.en.ics",
-    ):
-        links = feed_links(base, name)
-        click.echo(f"  {links['url']}\n    subscribe: {links['webcal']}")
-    click.echo(f"  all feeds: {base}/calendars/   health: {base}/healthz")
-    if serve:
-        click.secho(
-            f"\n== serving on {base} (Ctrl-C to stop); run `deadlines worker` beside it to send mail",
-            bold=True,
-        )
-        click_ctx.invoke(serve_command, host=host, port=port)
