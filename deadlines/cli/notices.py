@@ -13,6 +13,7 @@ from deadlines.extract import ExtractedNotice, extract_document, read_notice_byt
 from deadlines.extract.extractor import notices_to_json
 from deadlines.extract.model import ExtractedRecord
 from deadlines.extract.reconcile import Match, guess_election, reconcile
+from deadlines.records import format_time
 
 
 def _when(r: ExtractedRecord) -> str:
@@ -25,7 +26,7 @@ def _when(r: ExtractedRecord) -> str:
     else:
         text = f"on {r.starts}"
     if r.time_starts or r.time_ends:
-        text += f" {r.time_starts or ''}-{r.time_ends or ''}".replace(":00-", "-").rstrip("-")
+        text += f" {format_time(r.time_starts) or ''}-{format_time(r.time_ends) or ''}"
     return text
 
 
