@@ -44,6 +44,11 @@ def encode_header(value: str) -> str:
     return Header(value, "utf-8").encode(maxlinelen=76)
 
 
+@lru_cache(maxsize=4)
+def _date_header(date: datetime) -> str:
+    return format_datetime(date)
+
+
 def _b64_lines(data: bytes) -> bytes:
     """Base64 in 76-character lines (RFC 2045), from one C call rather than one per line."""
     encoded = base64.b64encode(data)
@@ -72,7 +77,7 @@ def build_message(
         f"From: {_clean(sender, 'From')}",
         f"To: {_clean(recipient, 'To')}",
         f"Subject: {encode_header(subject)}",
-        f"Date: {format_datetime(date)}",
+        f"Date: {_date_header(date.replace(microsecond=0))}",
         f"Message-ID: {_clean(message_id, 'Message-ID')}",
         "MIME-Version: 1.0",
         *(f"{_clean(k, 'header name')}: {_clean(v, k)}" for k, v in headers),
