@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed, event_count
@@ -30,6 +31,10 @@ class FeedData:
 
     elections: tuple[ElectionInfo, ...]
     items: tuple[FeedItem, ...]
+
+    @cached_property
+    def election_ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.elections)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def catalog(data: FeedData, today: date) -> list[FeedSpec]:
 def known(data: FeedData, spec: FeedSpec) -> bool:
     if spec.lang not in LANGUAGES:
         return False
-    if spec.election != UPCOMING and spec.election not in {e.id for e in data.elections}:
+    if spec.election != UPCOMING and spec.election not in data.election_ids:
         return False
     return spec.audience is None or spec.audience in AUDIENCE_NAMES["en"]
 
