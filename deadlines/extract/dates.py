@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, time
+from typing import TypeVar
 
 MONTHS = {
     "jan": 1,
@@ -115,6 +116,20 @@ def _mention(m: re.Match[str]) -> DateMention | None:
     return DateMention(m.start(), m.end(), month, day, year, _weekday(m), m.group(0).rstrip(". "))
 
 
+M = TypeVar("M", "DateMention", "TimeMention")
+
+
+def _longest_first(found: list[M]) -> list[M]:
+    """Matches in text order; where two overlap, the longer one wins."""
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[M] = []
+    for m in found:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every date expression in text[start:end], longest first where two overlap."""
     stop = len(text) if end is None else end
@@ -124,13 +139,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
             mention = _mention(m)
             if mention:
                 found.append(mention)
-    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
-    kept: list[DateMention] = []
-    for d in found:
-        if kept and d.start < kept[-1].end:
-            continue
-        kept.append(d)
-    return kept
+    return _longest_first(found)
 
 
 def continuation(text: str, after: DateMention, stop: int) -> DateMention | None:
@@ -195,13 +204,7 @@ def find_times(text: str, start: int, end: int) -> list[TimeMention]:
             ok, value = _time_value(m)
             if ok:
                 found.append(TimeMention(m.start(), m.end(), value))
-    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
-    kept: list[TimeMention] = []
-    for t in found:
-        if kept and t.start < kept[-1].end:
-            continue
-        kept.append(t)
-    return kept
+    return _longest_first(found)
 
 
 _ZONES = [

@@ -51,20 +51,18 @@ def official_text(record: DeadlineRecord, lang: str) -> str:
         zone = record.timezone
     parts = []
     if record.opens and (record.kind != "event" or record.opens_time):
-        start = f"{day_text(record.opens, lang)} {_clock(record.opens_time, end=False)}"
-        if record.kind == "event":
-            start = f"{day_text(record.opens, lang)} {_clock(record.opens_time, end=False)}"
-        parts.append(start)
+        parts.append(f"{day_text(record.opens, lang)} {_clock(record.opens_time, end=False)}")
     if record.closes:
-        close_day = record.closes
         clock = _clock(record.closes_time, end=True)
-        if record.kind == "event" and record.opens_time:
-            parts.append(clock)
-        else:
-            parts.append(f"{day_text(close_day, lang)} {clock}")
+        # An event with hours is one day: "Wed 10 Apr 2024 06:00 – 18:00".
+        parts.append(
+            clock
+            if record.kind == "event" and record.opens_time
+            else f"{day_text(record.closes, lang)} {clock}"
+        )
     joined = " – ".join(parts)
     if record.kind == "deadline":
-        joined = (f"until {joined}" if lang == "en" else f"{joined}까지") if parts else joined
+        joined = f"until {joined}" if lang == "en" else f"{joined}까지"
     return f"{joined} ({zone})"
 
 

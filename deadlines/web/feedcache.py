@@ -74,6 +74,7 @@ class _State:
     data: FeedData | None = None
     entries: dict[tuple[str, tuple[timedelta, ...]], Entry] = field(default_factory=dict)
     error: str | None = None
+    index: tuple[Entry, list[BuiltFeed]] | None = None
 
 
 class FeedCache:
@@ -156,8 +157,11 @@ class FeedCache:
         state = self.state
         if state.data is None:
             return None
-        now = self.clock()
-        feeds = [build(state.data, spec, self.settings, now) for spec in catalog(state.data, now.date())]
-        last = max((f.last_change for f in feeds if f.last_change), default=EPOCH)
-        body = index_json(feeds, self.settings.base_url)
-        return make_entry(body, last, b"application/json", self.max_age), feeds
+        if state.index is None:
+            # Built once per snapshot (the date is part of its version), not per request.
+            now = self.clock()
+            feeds = [build(state.data, spec, self.settings, now) for spec in catalog(state.data, now.date())]
+            last = max((f.last_change for f in feeds if f.last_change), default=EPOCH)
+            body = index_json(feeds, self.settings.base_url)
+            state.index = (make_entry(body, last, b"application/json", self.max_age), feeds)
+        return state.index
