@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,12 @@ RULES_DIR = ROOT / "rules"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_NOTICE = FIXTURES / "notices" / "nec-2023-11.txt"
 POSTGRES_URL = os.environ.get("DEADLINES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def deadlines_command() -> list[str]:
+    """The installed `deadlines` console script, or `python -m deadlines` where there is none."""
+    exe = Path(sys.executable).with_name("deadlines")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from sqlmodel import Session, select
 
 from deadlines.db.engine import make_engine
 from deadlines.db.models import AuditEntry, DeadlineRow, DraftRow, NoticeRow, RuleRevision
-from tests.conftest import RULES_DIR, SAMPLE_NOTICE, Cli, cli_env
+from tests.conftest import RULES_DIR, SAMPLE_NOTICE, Cli, cli_env, deadlines_command
 from tests.test_rules_published_dates import NA22
 
 
@@ -327,8 +326,7 @@ def test_demo_runs_twice(tmp_path: Path, sqlite_url: str) -> None:
 
 
 def test_console_script_exit_codes_and_help(tmp_path: Path) -> None:
-    exe = Path(sys.executable).with_name("deadlines")
-    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
+    command = deadlines_command()
     helped = subprocess.run([*command, "--help"], capture_output=True, text=True, check=False)
     assert helped.returncode == 0 and "rules" in helped.stdout and "extract" in helped.stdout
     bad = subprocess.run(

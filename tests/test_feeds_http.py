@@ -5,9 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -18,23 +16,17 @@ import httpx
 import icalendar
 import pytest
 
-from tests.conftest import RULES_DIR, Cli, cli_env
+from tests.conftest import RULES_DIR, Cli, cli_env, deadlines_command
+from tests.smtp_server import free_port
 
 FEED = "/calendars/kr-2028-national-assembly.overseas.en.ics"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
     def __init__(self, env: dict[str, str], tmp_path: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        exe = Path(sys.executable).with_name("deadlines")
-        command = [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
+        command = deadlines_command()
         self.log = (tmp_path / f"server-{self.port}.log").open("w")
         self.process = subprocess.Popen(
             [*command, "serve", "--port", str(self.port)],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -13,18 +12,13 @@ from pathlib import Path
 import httpx
 
 from deadlines.settings import load_settings
-from tests.conftest import Cli, cli_env
+from tests.conftest import Cli, cli_env, deadlines_command
 from tests.factories import due_reminders
 from tests.reminder_helpers import rows
 from tests.smtp_server import SmtpServer
 
 NOW = datetime(2024, 2, 9, 15, tzinfo=UTC)
 CLOSE = NOW + timedelta(days=1)
-
-
-def deadlines_command() -> list[str]:
-    exe = Path(sys.executable).with_name("deadlines")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
 
 
 def test_four_workers_deliver_20000_reminders_exactly_once(

@@ -5,23 +5,17 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.conftest import Cli, cli_env
+from tests.conftest import Cli, cli_env, deadlines_command
 from tests.reminder_helpers import rows
 from tests.smtp_server import SmtpServer
 
 NOW = datetime(2024, 4, 9, 9, tzinfo=UTC)  # P1D of the poll publication ban (18:00 KST, 10 Apr)
 CONCURRENCY = 4
-
-
-def worker_command() -> list[str]:
-    exe = Path(sys.executable).with_name("deadlines")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
 
 
 def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
@@ -44,7 +38,7 @@ def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server
     assert run("subscribers", "import", str(csv), "--confirmed").exit_code == 0
 
     first = subprocess.Popen(
-        [*worker_command(), "worker", "--once", "--now", NOW.isoformat()],
+        [*deadlines_command(), "worker", "--once", "--now", NOW.isoformat()],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -68,7 +62,7 @@ def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server
     # Started again after the lease expired: it takes over the dead worker's rows.
     later = NOW + timedelta(seconds=31)
     again = subprocess.run(
-        [*worker_command(), "worker", "--once", "--now", later.isoformat()],
+        [*deadlines_command(), "worker", "--once", "--now", later.isoformat()],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
@@ -118,7 +112,7 @@ def test_sigterm_finishes_in_flight_and_releases_the_rest(
         "DEADLINES_UID_DOMAIN": "deadlines.example.org",
     }
     worker = subprocess.Popen(
-        [*worker_command(), "worker"],
+        [*deadlines_command(), "worker"],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -135,7 +129,7 @@ def test_sigterm_finishes_in_flight_and_releases_the_rest(
     assert states["sent"] == len(received) and max(received.values()) == 1  # in-flight sends finished
     # Another pass sends the rest, and nothing twice.
     again = subprocess.run(
-        [*worker_command(), "worker", "--once"],
+        [*deadlines_command(), "worker", "--once"],
         env={**os.environ, **env},
         capture_output=True,
         text=True,
