@@ -92,6 +92,25 @@ class Settings(BaseSettings):
     )
     confirmation_hours: int = Field(72, description="Hours a confirmation link stays valid.", ge=1)
     attach_ics: bool = Field(False, description="Attach the deadline as an .ics file to reminders.")
+    signup_limit_per_client: int = Field(
+        10, description="Sign-ups accepted per client address within the sign-up window.", ge=1
+    )
+    signup_limit_per_email: int = Field(
+        3, description="Sign-ups accepted per email address within the sign-up window.", ge=1
+    )
+    signup_window_minutes: int = Field(60, description="Length of the sign-up rate-limit window.", ge=1)
+    confirmation_resend_minutes: int = Field(
+        10, description="A confirmation email is sent to one address at most once in this time.", ge=0
+    )
+    max_request_bytes: int = Field(
+        65536,
+        description="Largest request body accepted by forms and the API (notice uploads: see max_notice_bytes).",
+        gt=0,
+    )
+    session_hours: float = Field(12, description="How long a staff login lasts.", gt=0)
+    cookie_secure: bool = Field(
+        True, description="Mark cookies Secure (browsers still accept them on http://localhost)."
+    )
 
     @field_validator("smtp_tls")
     @classmethod

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from deadlines.errors import DeadlinesError
 
-PURPOSES = ("confirm", "unsubscribe", "preferences")
+PURPOSES = ("confirm", "unsubscribe", "preferences", "staff-session")
 
 
 class TokenError(DeadlinesError):

@@ -48,7 +48,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from deadlines.cli import demo, feeds, notices, records, reminders, rules
+    from deadlines.cli import demo, feeds, notices, records, reminders, rules, staff
 
     cli.add_command(rules.init)
     cli.add_command(rules.rules)
@@ -60,6 +60,7 @@ def _register() -> None:
     cli.add_command(reminders.worker)
     cli.add_command(reminders.subscribers)
     cli.add_command(reminders.outbox_command)
+    cli.add_command(staff.staff)
     cli.add_command(demo.demo)
 
 

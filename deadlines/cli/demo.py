@@ -44,7 +44,7 @@ def demo(ctx: Context, click_ctx: click.Context, serve: bool, host: str, port: i
     from deadlines.mailcatcher import MailCatcher, port_free
     from deadlines.reminders.importer import import_rows, parse_csv
     from deadlines.reminders.worker import Worker
-    from deadlines.web.app import feed_links
+    from deadlines.web.links import feed_links
 
     sample = resources.files("deadlines") / "samples" / "nec-2023-11.txt"
     click.secho("== 1. database", bold=True)

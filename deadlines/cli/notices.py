@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 import click
 
 from deadlines.cli.common import Context, echo_json, parse_day, pass_context, read_input
-from deadlines.errors import NotFound
 from deadlines.extract import ExtractedNotice, extract_document, read_notice_bytes
 from deadlines.extract.extractor import notices_to_json
 from deadlines.extract.model import ExtractedRecord
-from deadlines.extract.reconcile import Match, guess_election, reconcile
+from deadlines.extract.reconcile import Match
 from deadlines.records import format_time
 
 
@@ -86,43 +84,24 @@ def print_matches(notices: list[ExtractedNotice], matches: list[list[Match]]) ->
 def ingest(ctx: Context, path: str, election_id: str | None, published: str | None) -> None:
     """Extract a notice, reconcile it with the rules and store drafts for staff review."""
     from deadlines.db.engine import require_initialised, session_scope
-    from deadlines.db.store import live_rulebook, notice_seen, store_notice
-    from deadlines.rules import evaluate_election
+    from deadlines.db.review import ingest_notice
 
     name, text, notices, day = _read(ctx, path, published)
     require_initialised(ctx.engine)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     with session_scope(ctx.engine) as session:
-        book = live_rulebook(session=session)
-        election = None
-        if book is not None:
-            if election_id:
-                election = book.election(election_id)
-                if election is None:
-                    raise NotFound(
-                        f"unknown election {election_id!r}; known: {', '.join(sorted(book.elections))}"
-                    )
-            else:
-                first = next((n.published for n in notices if n.published), day)
-                election = guess_election(text, book.elections.values(), first)
-        elif election_id:
-            raise NotFound("the database holds no rules yet: run `deadlines rules apply` first")
-        deadlines = evaluate_election(book, election.id) if (book and election) else []
-        matches = [reconcile(n.records, deadlines) for n in notices]
-        if notice_seen(session=session, sha256=digest):
-            click.echo(f"{name}: already ingested (same text); reconciliation shown, nothing stored")
-        else:
-            store_notice(
-                session=session,
-                source=name,
-                content=text,
-                sha256=digest,
-                notices=notices,
-                matches=matches,
-                election_id=election.id if election else None,
-                actor=ctx.settings.actor,
-                now=ctx.now(),
-            )
+        result = ingest_notice(
+            session=session,
+            source=name,
+            text=text,
+            notices=notices,
+            published=day,
+            election_id=election_id,
+            actor=ctx.settings.actor,
+            now=ctx.now(),
+        )
+    if result.duplicate:
+        click.echo(f"{name}: already ingested (same text); reconciliation shown, nothing stored")
+    election = result.election
     about = f"election {election.id}" if election else "no known election"
-    click.echo(f"{name}: {sum(len(m) for m in matches)} record(s) about {about}")
-    print_matches(notices, matches)
+    click.echo(f"{name}: {sum(len(m) for m in result.matches)} record(s) about {about}")
+    print_matches(notices, result.matches)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -202,3 +203,49 @@ def apply(ctx: Context, force: bool, dry_run: bool) -> None:
         from deadlines.cli.feeds import publish_feeds
 
         publish_feeds(ctx)
+
+
+@rules.command("export")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@pass_context
+def export(ctx: Context, directory: Path | None) -> None:
+    """Write the live rules (with console edits) back as TOML into DIRECTORY (default: the rules
+    directory). Existing files are edited in place: comments and untouched parts stay as they are."""
+    from deadlines.db.engine import require_initialised, session_scope
+    from deadlines.db.store import latest_revisions
+    from deadlines.rules.export import ELECTIONS_FILE, elections_text, ruleset_text
+
+    out = directory or ctx.settings.rules_dir
+    require_initialised(ctx.engine)
+    with session_scope(ctx.engine) as session:
+        live = [r for r in latest_revisions(session).values() if not r.removed]
+    if not live:
+        raise NotFound("the database holds no rules yet: run `deadlines rules apply`")
+    files: dict[str, tuple[dict[str, Any] | None, list[dict[str, Any]]]] = {}
+    for row in sorted(live, key=lambda r: (r.kind, r.key)):
+        default = ELECTIONS_FILE if row.kind == "election" else f"{row.key}.toml"
+        name = Path(row.source_file).name if row.source_file else default
+        ruleset, elections = files.get(name, (None, []))
+        if row.kind == "ruleset":
+            ruleset = dict(row.document)
+        else:
+            elections.append(dict(row.document))
+        files[name] = (ruleset, elections)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, (ruleset, elections) in sorted(files.items()):
+        path = out / name
+        existing = path.read_text(encoding="utf-8") if path.exists() else None
+        text = existing
+        if ruleset is not None:
+            text = ruleset_text(text, ruleset)
+        if elections or (text and "[[election]]" in text):
+            text = elections_text(text, elections)
+        if text == existing:
+            click.echo(f"unchanged {path}")
+            continue
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(text or "", encoding="utf-8")
+        tmp.replace(path)
+        click.echo(f"{'updated' if existing is not None else 'created'} {path}")
+    # What was written must load exactly as the live rules do.
+    load_rules(out)

@@ -197,3 +197,31 @@ class OutboxRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = _when()
+
+
+class StaffUser(SQLModel, table=True):
+    """A staff account of the console; `role` is editor (may change things) or viewer."""
+
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=16)
+    email: str | None = Field(default=None, max_length=320)
+    # Bumped on password change or "log out everywhere": older session cookies stop working.
+    session_epoch: int = 0
+    active: bool = True
+    created_at: datetime = _when()
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class RateEvent(SQLModel, table=True):
+    """One counted request (a sign-up) under a hashed key, shared by every web process."""
+
+    __tablename__ = "rate_event"
+    __table_args__ = (Index("ix_rate_event_bucket_at", "bucket", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(max_length=80)
+    at: datetime = _when()

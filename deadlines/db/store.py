@@ -7,7 +7,7 @@ decides, so a failure anywhere stores nothing half-way.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -65,7 +65,7 @@ def audit(
     session.add(AuditEntry(at=now, actor=actor, action=action, target=target, before=before, after=after))
 
 
-def _latest_revisions(session: Session) -> dict[tuple[str, str], RuleRevision]:
+def latest_revisions(session: Session) -> dict[tuple[str, str], RuleRevision]:
     latest: dict[tuple[str, str], RuleRevision] = {}
     for row in session.exec(select(RuleRevision).order_by(col(RuleRevision.revision))):
         latest[(row.kind, row.key)] = row
@@ -74,7 +74,7 @@ def _latest_revisions(session: Session) -> dict[tuple[str, str], RuleRevision]:
 
 def live_rulebook(*, session: Session) -> RuleBook | None:
     """The rules every process works from: the latest stored revision of each document."""
-    latest = [r for r in _latest_revisions(session).values() if not r.removed]
+    latest = [r for r in latest_revisions(session).values() if not r.removed]
     if not latest:
         return None
     return rulebook_from_documents((r.kind, r.document, r.source_file) for r in latest)
@@ -116,7 +116,7 @@ def _span(opens: date | None, closes: date | None, opens_time: str | None, close
 
 
 def _sync_revisions(session: Session, book: RuleBook, actor: str, force: bool, now: datetime) -> list[str]:
-    latest = _latest_revisions(session)
+    latest = latest_revisions(session)
     wanted: dict[tuple[str, str], tuple[dict[str, Any], str | None]] = {}
     for rs in book.rulesets.values():
         wanted[("ruleset", rs.id)] = (dict(rs.document), rs.file)
@@ -208,12 +208,18 @@ def sync_records(
 ) -> list[Change]:
     """Make the stored deadlines of one election equal `records`; bump revisions on change."""
     rows = {
-        r.slug: r for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))
+        r.slug: r
+        for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))
+        # Records published from notices are not the rules' to change or cancel.
+        if r.source.get("type") != "notice"
     }
     changes: list[Change] = []
     for record in records:
         values = record_values(record)
         row = rows.pop(record.id, None)
+        if row is not None and row.source.get("notices"):
+            # Notices that staff approved as confirming this deadline stay part of its provenance.
+            values["source"] = {**values["source"], "notices": row.source["notices"]}
         after = _span(record.opens, record.closes, values["opens_time"], values["closes_time"])
         if row is None:
             row = DeadlineRow(**values, revision=1, created_at=now, updated_at=now)
@@ -269,18 +275,29 @@ def sync_records(
     return changes
 
 
+def sync_elections(
+    *, session: Session, book: RuleBook, election_ids: Iterable[str], actor: str, now: datetime
+) -> list[Change]:
+    """Store the elections' rows and computed deadlines from a validated RuleBook."""
+    changes: list[Change] = []
+    for election_id in sorted(election_ids):
+        _sync_election_row(session, book, election_id, now)
+        records = evaluate_election(book, election_id)
+        changes += sync_records(
+            session=session, election_id=election_id, records=records, actor=actor, now=now
+        )
+    return changes
+
+
 def apply_rulebook(
     *, session: Session, book: RuleBook, actor: str, now: datetime, force: bool = False
 ) -> ApplyReport:
     """Make the database's live rules and deadline records match a validated RuleBook."""
     report = ApplyReport()
     report.revisions = _sync_revisions(session, book, actor, force, now)
-    for election_id in sorted(book.elections):
-        _sync_election_row(session, book, election_id, now)
-        records = evaluate_election(book, election_id)
-        report.changes += sync_records(
-            session=session, election_id=election_id, records=records, actor=actor, now=now
-        )
+    report.changes += sync_elections(
+        session=session, book=book, election_ids=book.elections, actor=actor, now=now
+    )
     for row in session.exec(select(ElectionRow).where(ElectionRow.status == "active")):
         if row.id not in book.elections:
             row.status = "removed"

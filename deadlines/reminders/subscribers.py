@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, delete, select, update
 
 from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription
 from deadlines.db.store import audit
@@ -115,7 +115,14 @@ def validate_sign_up(request: SignUp, known_elections: Sequence[str]) -> SignUp:
     )
 
 
-def sign_up(*, session: Session, request: SignUp, known_elections: Sequence[str], now: datetime) -> None:
+def sign_up(
+    *,
+    session: Session,
+    request: SignUp,
+    known_elections: Sequence[str],
+    now: datetime,
+    resend_after: timedelta = RESEND_AFTER,
+) -> None:
     """Double opt-in. The outcome is the same whatever the address's state, so a response built on
     it never reveals whether an address was already known."""
     request = validate_sign_up(request, known_elections)
@@ -134,16 +141,18 @@ def sign_up(*, session: Session, request: SignUp, known_elections: Sequence[str]
         _upsert_subscriptions(session, subscriber.id, request, now)
         if subscriber.status == "unsubscribed":
             subscriber.status = "pending"
-        queue_confirmation(session=session, subscriber=subscriber, now=now)
+        queue_confirmation(session=session, subscriber=subscriber, now=now, resend_after=resend_after)
         session.add(subscriber)
         return
     # Already active: changes wait for the preferences link; nothing is sent here, so the
     # sign-up form cannot be used to mail someone repeatedly.
 
 
-def queue_confirmation(*, session: Session, subscriber: Subscriber, now: datetime) -> bool:
+def queue_confirmation(
+    *, session: Session, subscriber: Subscriber, now: datetime, resend_after: timedelta = RESEND_AFTER
+) -> bool:
     assert subscriber.id is not None
-    if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < RESEND_AFTER:
+    if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < resend_after:
         return False
     subscriber.confirm_nonce = secrets.token_hex(8)
     subscriber.confirmation_sent_at = now
@@ -166,6 +175,70 @@ def confirm(*, session: Session, secret: str, token: str, now: datetime) -> Subs
     subscriber.confirm_nonce = None
     session.add(subscriber)
     return subscriber
+
+
+def subscriber_for_token(
+    *, session: Session, secret: str, purpose: str, token: str, now: datetime
+) -> Subscriber:
+    body = read_token(secret, purpose, token, now)
+    subscriber = session.get(Subscriber, body["s"])
+    if subscriber is None or subscriber.status in ("unsubscribed", "suppressed"):
+        raise TokenError("this link is no longer valid: the address receives no reminders")
+    return subscriber
+
+
+def subscriptions_of(*, session: Session, subscriber_id: int) -> list[Subscription]:
+    query = select(Subscription).where(Subscription.subscriber_id == subscriber_id)
+    return list(session.exec(query.order_by(col(Subscription.election_id))))
+
+
+def update_preferences(
+    *,
+    session: Session,
+    subscriber: Subscriber,
+    request: SignUp,
+    known_elections: Sequence[str],
+    now: datetime,
+) -> None:
+    """Change language, zone and what is followed. Reminders not yet sent are dropped and planned
+    again by the worker from the new choices (nothing sent is touched)."""
+    assert subscriber.id is not None
+    request = validate_sign_up(replace(request, email=subscriber.email), known_elections)
+    before = {
+        "language": subscriber.language,
+        "timezone": subscriber.timezone,
+        "elections": [s.election_id for s in subscriptions_of(session=session, subscriber_id=subscriber.id)],
+    }
+    subscriber.language, subscriber.timezone = request.language, request.timezone
+    session.add(subscriber)
+    session.exec(
+        delete(OutboxRow).where(
+            col(OutboxRow.subscriber_id) == subscriber.id,
+            col(OutboxRow.kind) == "reminder",
+            col(OutboxRow.state).in_(("pending", "retry")),
+        )
+    )
+    for sub in subscriptions_of(session=session, subscriber_id=subscriber.id):
+        if sub.election_id not in request.elections:
+            session.exec(
+                update(OutboxRow).where(col(OutboxRow.subscription_id) == sub.id).values(subscription_id=None)
+            )
+            session.delete(sub)
+    session.flush()
+    _upsert_subscriptions(session, subscriber.id, request, now)
+    audit(
+        session=session,
+        actor="link",
+        action="subscriber.preferences",
+        target=f"subscriber/{subscriber.id}",
+        before=before,
+        after={
+            "language": request.language,
+            "timezone": request.timezone,
+            "elections": list(request.elections),
+        },
+        now=now,
+    )
 
 
 def unsubscribe_subscriber(*, session: Session, subscriber: Subscriber, now: datetime, actor: str) -> None:

@@ -6,36 +6,35 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from deadlines import __version__
 from deadlines.db.engine import engine_for
+from deadlines.errors import DeadlinesError
 from deadlines.feeds.catalog import feed_settings
 from deadlines.settings import Settings, load_settings
+from deadlines.web.admin import admin_router
+from deadlines.web.admin.auth import LoginRequired, login_redirect_target
+from deadlines.web.admin.context import Console
+from deadlines.web.api import api_router
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.feedroute import FeedEndpoint
-from deadlines.web.links import links_router
+from deadlines.web.links import feed_links, links_router
+from deadlines.web.pages import Pages
+from deadlines.web.public import public_router
+from deadlines.web.security import LimitBody, SecurityHeaders
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def feed_links(base_url: str, path: str) -> dict[str, str]:
-    """The ways to subscribe to a feed: https, webcal:// and Google Calendar."""
-    https = f"{base_url.rstrip('/')}/calendars/{path}"
-    parts = urlsplit(https)
-    webcal = urlunsplit(("webcal", parts.netloc, parts.path, parts.query, ""))
-    google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
-    return {"url": https, "webcal": webcal, "google": google}
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(settings: Settings) -> Any:
-    """The ASGI application: FastAPI for pages and the API, a raw endpoint in front for feeds."""
+    """The ASGI application: FastAPI for pages, the console and the API, a raw endpoint in front
+    for feeds, wrapped in body limits and security headers."""
     engine = engine_for(settings)
     cache = FeedCache(
         engine,
@@ -43,7 +42,7 @@ def create_app(settings: Settings) -> Any:
         refresh_seconds=settings.feed_refresh_seconds,
         max_age=settings.feed_cache_seconds,
     )
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    pages = Pages(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -54,11 +53,28 @@ def create_app(settings: Settings) -> Any:
             await cache.stop()
             engine.dispose()
 
-    app = FastAPI(title="Election deadlines", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Election deadlines",
+        version=__version__,
+        description="Election deadlines computed from the law's rules and published notices.",
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.feeds = cache
 
-    app.include_router(links_router(engine, settings.secret_key, templates))
+    @app.exception_handler(LoginRequired)
+    async def to_login(_request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(login_redirect_target(exc), status_code=303)
+
+    @app.exception_handler(DeadlinesError)
+    async def service_error(request: Request, exc: DeadlinesError) -> Response:
+        return pages.message(request, exc.status, title="Error", text=str(exc))
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.include_router(public_router(engine, settings, cache, pages))
+    app.include_router(links_router(engine, settings.secret_key, pages))
+    app.include_router(api_router(settings, cache))
+    app.include_router(admin_router(Console(engine, settings, pages, cache)))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
@@ -77,9 +93,12 @@ def create_app(settings: Settings) -> Any:
         feeds = []
         for feed in built[1] if built else []:
             feeds.append({"feed": feed, **feed_links(settings.base_url, feed.spec.path)})
-        return templates.TemplateResponse(request, "calendars.html", {"feeds": feeds})
+        return pages.render(request, "calendars.html", {"feeds": feeds})
 
-    return FeedEndpoint(app, cache)
+    limited = LimitBody(
+        app, default=settings.max_request_bytes, larger={"/admin/notices": settings.max_notice_bytes + 65536}
+    )
+    return FeedEndpoint(SecurityHeaders(limited), cache)
 
 
 def app_from_env() -> Any:

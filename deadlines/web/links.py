@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from deadlines.reminders.subscribers import confirm, unsubscribe
-from deadlines.tokens import TokenError, read_token
+from deadlines.tokens import TokenError, make_token, read_token
+from deadlines.web.pages import Pages
+from deadlines.web.pages import language as pages_language
 
 
-def links_router(engine: Engine, secret: str, templates: Jinja2Templates) -> APIRouter:
+def feed_links(base_url: str, path: str) -> dict[str, str]:
+    """The ways to subscribe to a feed: https, webcal:// and Google Calendar."""
+    https = f"{base_url.rstrip('/')}/calendars/{path}"
+    parts = urlsplit(https)
+    webcal = urlunsplit(("webcal", parts.netloc, parts.path, parts.query, ""))
+    google = "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe="")
+    return {"url": https, "webcal": webcal, "google": google}
+
+
+def links_router(engine: Engine, secret: str, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def page(request: Request, status: int, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, "message.html", context, status_code=status)
+    def invalid(request: Request, error: TokenError) -> HTMLResponse:
+        return pages.message(request, 400, title="", text=str(error), kind="link_invalid")
 
     @router.get("/confirm/{token}", response_class=HTMLResponse)
     def confirm_page(request: Request, token: str) -> HTMLResponse:
@@ -28,37 +38,52 @@ def links_router(engine: Engine, secret: str, templates: Jinja2Templates) -> API
                 subscriber = confirm(session=session, secret=secret, token=token, now=datetime.now(UTC))
                 session.commit()
                 korean = subscriber.language == "ko"
+                preferences = make_token(secret, "preferences", subscriber.id or 0)
         except TokenError as e:
-            return page(request, 400, title="Link not valid", text=str(e))
+            return invalid(request, e)
         title = "신청이 확인되었습니다" if korean else "Your reminders are on"
         text = "마감 전에 알림 메일을 보내 드립니다." if korean else "We will email you before each deadline."
-        return page(request, 200, title=title, text=text)
+        return pages.message(request, 200, title=title, text=text, link=f"/preferences/{preferences}")
 
     @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
     def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
         try:
             read_token(secret, "unsubscribe", token, datetime.now(UTC))
         except TokenError as e:
-            return page(request, 400, title="Link not valid", text=str(e))
+            return invalid(request, e)
         # A GET never changes anything (mail scanners follow links); the button POSTs.
-        return page(
+        korean = pages_language(request) == "ko"
+        return pages.message(
             request,
             200,
-            title="Stop all reminders?",
-            text="One click and we will not email you again.",
+            title="모든 알림을 그만 받으시겠습니까?" if korean else "Stop all reminders?",
+            text="한 번 누르면 더 이상 메일을 보내지 않습니다."
+            if korean
+            else "One click and we will not email you again.",
             action=f"/unsubscribe/{token}",
-            button="Unsubscribe",
+            button="수신 거부" if korean else "Unsubscribe",
         )
 
     @router.post("/unsubscribe/{token}")
     def unsubscribe_post(request: Request, token: str) -> Response:
-        """Both the page's button and RFC 8058 one-click POSTs (`List-Unsubscribe=One-Click`)."""
+        """Both the page's button and RFC 8058 one-click POSTs (`List-Unsubscribe=One-Click`).
+
+        No CSRF token: a mail client's one-click POST carries none, and the signed token in the
+        address is itself the proof that the request comes from the mailbox's owner."""
         try:
             with Session(engine) as session:
                 unsubscribe(session=session, secret=secret, token=token, now=datetime.now(UTC))
                 session.commit()
         except TokenError as e:
-            return page(request, 400, title="Link not valid", text=str(e))
-        return page(request, 200, title="Unsubscribed", text="You will get no more reminders from us.")
+            return invalid(request, e)
+        korean = pages_language(request) == "ko"
+        return pages.message(
+            request,
+            200,
+            title="수신 거부되었습니다" if korean else "Unsubscribed",
+            text="더 이상 알림 메일을 보내지 않습니다."
+            if korean
+            else "You will get no more reminders from us.",
+        )
 
     return router

@@ -1,0 +1,216 @@
+"""Console edits of the live rules: preview what a new revision changes, publish it, revert.
+
+The same validation as `rules apply`, the same deadline records, the same audit log. Nothing is
+stored by a preview; publishing is one transaction the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from deadlines.db.convert import record_values
+from deadlines.db.models import DeadlineRow, OutboxRow, RuleRevision
+from deadlines.db.store import Change, audit, latest_revisions, sync_elections
+from deadlines.errors import DeadlinesError, NotFound
+from deadlines.feeds.catalog import FeedSpec
+from deadlines.records import AUDIENCES, LANGUAGES
+from deadlines.rules.edit import Key, replaced
+from deadlines.rules.evaluate import evaluate_election
+from deadlines.rules.model import RuleBook
+
+
+class StaleRevision(DeadlinesError):
+    """Someone published another revision since the preview was made."""
+
+    status = 409
+
+
+@dataclass
+class DateChange:
+    election: str
+    slug: str
+    title: str
+    action: str  # created, updated, cancelled
+    before: str
+    after: str
+
+
+@dataclass
+class Preview:
+    kind: str
+    key: str
+    base_revision: int
+    document: dict[str, Any]
+    changes: list[DateChange] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    pending_reminders: int = 0
+    corrections: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+def _when(d: date | None, t: str | None) -> str:
+    if d is None:
+        return "-"
+    return f"{d.isoformat()} {t}" if t else d.isoformat()
+
+
+def _span(values: Mapping[str, Any]) -> str:
+    opens = _when(values.get("opens"), values.get("opens_time"))
+    closes = _when(values.get("closes"), values.get("closes_time"))
+    return f"{opens} .. {closes}"
+
+
+def live_documents(session: Session) -> dict[Key, tuple[dict[str, Any], str | None]]:
+    return {
+        key: (dict(row.document), row.source_file)
+        for key, row in latest_revisions(session).items()
+        if not row.removed
+    }
+
+
+def current_revision(session: Session, kind: str, key: str) -> RuleRevision:
+    row = latest_revisions(session).get((kind, key))
+    if row is None or row.removed:
+        raise NotFound(f"no live {kind} {key!r}")
+    return row
+
+
+def affected_elections(book: RuleBook, kind: str, key: str) -> list[str]:
+    if kind == "election":
+        return [key] if key in book.elections else []
+    return sorted(e.id for e in book.elections.values() if e.ruleset == key)
+
+
+def preview(*, session: Session, kind: str, key: str, document: dict[str, Any]) -> Preview:
+    """What publishing `document` as the next revision of (kind, key) would change. Raises
+    RuleErrors when the document is invalid (alone or with the other live rules)."""
+    base = current_revision(session, kind, key)
+    book = replaced(live_documents(session), (kind, key), document)
+    result = Preview(kind=kind, key=key, base_revision=base.revision, document=document)
+    changed_ids: list[int] = []
+    for election_id in affected_elections(book, kind, key):
+        rows = {
+            r.slug: r
+            for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))
+            if r.source.get("type") != "notice"
+        }
+        for record in evaluate_election(book, election_id):
+            values = record_values(record)
+            row = rows.pop(record.id, None)
+            after = _span(values)
+            if row is None:
+                result.changes.append(
+                    DateChange(election_id, record.id, record.title["en"], "created", "-", after)
+                )
+                continue
+            before = _span(row.model_dump())
+            if before != after or row.status == "cancelled" or row.title_en != values["title_en"]:
+                result.changes.append(
+                    DateChange(election_id, record.id, record.title["en"], "updated", before, after)
+                )
+                assert row.id is not None
+                changed_ids.append(row.id)
+        for row in rows.values():
+            if row.status != "cancelled":
+                result.changes.append(
+                    DateChange(election_id, row.slug, row.title_en, "cancelled", _span(row.model_dump()), "-")
+                )
+                assert row.id is not None
+                changed_ids.append(row.id)
+        if any(c.election == election_id for c in result.changes):
+            for lang in LANGUAGES:
+                result.feeds += [FeedSpec(election_id, a, lang).path for a in (None, *AUDIENCES)]
+    if changed_ids:
+        result.pending_reminders = session.exec(
+            select(func.count())
+            .select_from(OutboxRow)
+            .where(
+                col(OutboxRow.deadline_id).in_(changed_ids),
+                col(OutboxRow.state).in_(("pending", "retry")),
+            )
+        ).one()
+        result.corrections = session.exec(
+            select(func.count(func.distinct(OutboxRow.subscriber_id))).where(
+                col(OutboxRow.deadline_id).in_(changed_ids),
+                col(OutboxRow.kind) == "reminder",
+                col(OutboxRow.state) == "sent",
+            )
+        ).one()
+    if result.feeds:
+        result.feeds += [FeedSpec("upcoming", None, lang).path for lang in LANGUAGES]
+    return result
+
+
+def publish(
+    *,
+    session: Session,
+    kind: str,
+    key: str,
+    document: dict[str, Any],
+    base_revision: int,
+    actor: str,
+    now: datetime,
+    action: str = "edit",
+) -> tuple[int, list[Change]]:
+    """Store `document` as the next live revision and update the deadline records.
+
+    `base_revision` is the revision the staff member previewed against: if another revision was
+    published meanwhile the edit is refused rather than silently undoing the other one."""
+    current = current_revision(session, kind, key)
+    if current.revision != base_revision:
+        raise StaleRevision(
+            f"{kind} {key} changed since your preview (now revision {current.revision}, by {current.actor});"
+            " open it again to see the latest"
+        )
+    book = replaced(live_documents(session), (kind, key), document)
+    revision = current.revision + 1
+    session.add(
+        RuleRevision(
+            kind=kind,
+            key=key,
+            revision=revision,
+            document=document,
+            origin="console",
+            source_file=current.source_file,
+            actor=actor,
+            created_at=now,
+        )
+    )
+    audit(
+        session=session,
+        actor=actor,
+        action=f"{kind}.{action}",
+        target=key,
+        before=dict(current.document),
+        after=document,
+        now=now,
+    )
+    changes = sync_elections(
+        session=session, book=book, election_ids=affected_elections(book, kind, key), actor=actor, now=now
+    )
+    return revision, changes
+
+
+def history(*, session: Session, kind: str, key: str) -> list[RuleRevision]:
+    query = select(RuleRevision).where(RuleRevision.kind == kind, RuleRevision.key == key)
+    return list(session.exec(query.order_by(col(RuleRevision.revision).desc())))
+
+
+def revision_document(*, session: Session, kind: str, key: str, revision: int) -> dict[str, Any]:
+    row = session.exec(
+        select(RuleRevision).where(
+            RuleRevision.kind == kind, RuleRevision.key == key, RuleRevision.revision == revision
+        )
+    ).first()
+    if row is None or row.removed:
+        raise NotFound(f"no revision {revision} of {kind} {key!r}")
+    return dict(row.document)

@@ -1,0 +1,82 @@
+"""Console logins: session cookies signed with the secret key, roles, CSRF on every form."""
+
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.datastructures import FormData
+
+from deadlines.db.models import StaffUser
+from deadlines.tokens import TokenError, make_token, read_token
+from deadlines.web.security import CSRF_FIELD, check_csrf
+
+SESSION_COOKIE = "staff_session"
+
+
+@dataclass(frozen=True)
+class Staff:
+    id: int
+    username: str
+    role: str
+
+    @property
+    def editor(self) -> bool:
+        return self.role == "editor"
+
+
+class LoginRequired(Exception):
+    """Turned into a redirect to the login page by the app's exception handler."""
+
+    def __init__(self, next_path: str) -> None:
+        self.next_path = next_path
+
+
+def login_redirect_target(exc: LoginRequired) -> str:
+    return f"/admin/login?next={quote(exc.next_path, safe='/')}"
+
+
+def session_token(secret: str, user: StaffUser, hours: float, now: datetime) -> str:
+    assert user.id is not None
+    return make_token(
+        secret, "staff-session", user.id, nonce=str(user.session_epoch), expires=now + timedelta(hours=hours)
+    )
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form with its CSRF token checked: every console form goes through here."""
+    form = await request.form()
+    check_csrf(request, form.get(CSRF_FIELD))
+    return form
+
+
+Form = Annotated[FormData, Depends(form_data)]
+
+
+def staff_dependencies(engine: Engine, secret: str) -> tuple[Callable[..., Staff], Callable[..., Staff]]:
+    def current_staff(request: Request) -> Staff:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            raise LoginRequired(request.url.path)
+        try:
+            body = read_token(secret, "staff-session", token, datetime.now(UTC))
+        except TokenError as e:
+            raise LoginRequired(request.url.path) from e
+        with Session(engine) as session:
+            user = session.get(StaffUser, body["s"])
+        if user is None or not user.active or str(user.session_epoch) != body.get("n"):
+            raise LoginRequired(request.url.path)
+        assert user.id is not None
+        return Staff(user.id, user.username, user.role)
+
+    def current_editor(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
+        if not staff.editor:
+            raise HTTPException(status_code=403, detail="your account may view but not change anything")
+        return staff
+
+    return current_staff, current_editor

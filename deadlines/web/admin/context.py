@@ -1,0 +1,75 @@
+"""What every console page needs: the engine, settings, renderer, logins and the follow-up work
+after a change to the live rules (re-plan reminders, republish feeds)."""
+
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from deadlines.feeds.catalog import feed_settings
+from deadlines.feeds.publish import build_all, publish
+from deadlines.feeds.source import load_feed_data
+from deadlines.reminders.plan_db import PlanReport, plan_all
+from deadlines.reminders.triggers import parse_quiet_hours
+from deadlines.settings import Settings
+from deadlines.web.admin.auth import Staff, staff_dependencies
+from deadlines.web.feedcache import FeedCache
+from deadlines.web.pages import Pages
+
+log = logging.getLogger("deadlines.web.admin")
+
+
+@dataclass
+class Console:
+    engine: Engine
+    settings: Settings
+    pages: Pages
+    cache: FeedCache
+    current_staff: Callable[..., Staff] = field(init=False)
+    current_editor: Callable[..., Staff] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.current_staff, self.current_editor = staff_dependencies(self.engine, self.settings.secret_key)
+
+    def render(
+        self,
+        request: Request,
+        staff: Staff | None,
+        name: str,
+        context: dict[str, Any] | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        return self.pages.render(request, f"admin/{name}", {"staff": staff, **(context or {})}, status)
+
+    def session(self) -> Session:
+        return Session(self.engine)
+
+    def after_rules_change(self, now: datetime) -> PlanReport:
+        """Re-plan reminders and republish the feeds right away, not at the worker's next pass, so
+        the preview's promise holds the moment staff publish."""
+        report = plan_all(
+            self.engine,
+            now=now,
+            horizon=timedelta(days=self.settings.reminder_horizon_days),
+            quiet=parse_quiet_hours(self.settings.quiet_hours),
+        )
+        with Session(self.engine) as session:
+            data = load_feed_data(session=session)
+        try:
+            publish(
+                self.settings.calendars_dir,
+                build_all(data, feed_settings(self.settings), now),
+                self.settings.base_url,
+            )
+        except OSError as e:
+            # The database is the truth and HTTP feeds follow it; the worker writes files again.
+            log.warning("feeds: cannot write %s: %s", self.settings.calendars_dir, e)
+        self.cache.refresh()
+        return report

@@ -1,0 +1,225 @@
+"""Console pages for notices: paste or upload, see extracted records, approve, edit or reject."""
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
+from sqlmodel import col, select
+from starlette.datastructures import UploadFile
+
+from deadlines.db.models import DraftRow, ElectionRow, NoticeRow
+from deadlines.db.review import (
+    ReviewError,
+    approve_draft,
+    edit_draft,
+    ingest_notice,
+    pending_counts,
+    reject_draft,
+)
+from deadlines.db.revisions import current_revision, preview
+from deadlines.errors import DeadlinesError, NoticeError, RuleError, RuleErrors
+from deadlines.extract import extract_document, read_notice_bytes
+from deadlines.rules.edit import OverrideInput, edit_election
+from deadlines.web.admin.auth import Form, Staff
+from deadlines.web.admin.context import Console
+from deadlines.web.admin.rules import render_preview
+
+
+def highlight(content: str, quotes: list[tuple[int, str]]) -> Markup:
+    """The notice text, escaped, with each draft's quote marked and numbered by its draft id."""
+    spans: list[tuple[int, int, int]] = []
+    for draft_id, quote in quotes:
+        start = content.find(quote) if quote else -1
+        if start >= 0 and not any(s < start + len(quote) and start < e for s, e, _ in spans):
+            spans.append((start, start + len(quote), draft_id))
+    spans.sort()
+    out, pos = [], 0
+    for start, end, draft_id in spans:
+        out.append(escape(content[pos:start]))
+        out.append(Markup('<mark id="q-{0}" title="draft {0}">').format(draft_id))
+        out.append(escape(content[start:end]))
+        out.append(Markup("</mark>"))
+        pos = end
+    out.append(escape(content[pos:]))
+    return Markup("").join(out)
+
+
+def _day(value: Any, name: str) -> date | None:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise ReviewError(f"{name}: expected YYYY-MM-DD, got {text!r}") from e
+
+
+def notices_routes(router: APIRouter, console: Console) -> None:
+    StaffDep = Annotated[Staff, Depends(console.current_staff)]
+    EditorDep = Annotated[Staff, Depends(console.current_editor)]
+
+    def listing(request: Request, staff: Staff, error: str | None = None, status: int = 200) -> HTMLResponse:
+        with console.session() as session:
+            notices = list(session.exec(select(NoticeRow).order_by(col(NoticeRow.id).desc()).limit(50)))
+            pending = pending_counts(session)
+            elections = list(session.exec(select(ElectionRow).where(ElectionRow.status == "active")))
+        context = {"notices": notices, "pending": pending, "elections": elections, "error": error}
+        return console.render(request, staff, "notices.html", context, status)
+
+    @router.get("/notices", response_class=HTMLResponse)
+    def notices(request: Request, staff: StaffDep) -> HTMLResponse:
+        return listing(request, staff)
+
+    @router.post("/notices", response_class=HTMLResponse)
+    async def add_notice(request: Request, staff: EditorDep, form: Form) -> Response:
+        upload = form.get("file")
+        limit = console.settings.max_notice_bytes
+        if isinstance(upload, UploadFile) and upload.filename:
+            data, name = await upload.read(limit + 1), upload.filename
+        else:
+            text = form.get("text")
+            data, name = (text if isinstance(text, str) else "").encode("utf-8"), "pasted notice"
+        election_id = str(form.get("election") or "") or None
+        try:
+            published = _day(form.get("published"), "published")
+            doc = read_notice_bytes(data, name, max_bytes=limit)
+            extracted = extract_document(doc, published=published)
+        except (NoticeError, ReviewError) as e:
+            return listing(request, staff, str(e), 400)
+        from starlette.concurrency import run_in_threadpool
+
+        def store() -> int | None:
+            with console.session() as session:
+                result = ingest_notice(
+                    session=session,
+                    source=name[:200],
+                    text=doc.text,
+                    notices=extracted,
+                    published=published,
+                    election_id=election_id,
+                    actor=f"staff:{staff.username}",
+                    now=datetime.now(UTC),
+                )
+                session.commit()
+                return result.stored[0].id if result.stored else None
+
+        try:
+            notice_id = await run_in_threadpool(store)
+        except DeadlinesError as e:
+            return listing(request, staff, str(e), 400)
+        if notice_id is None:
+            return listing(request, staff, f"{name}: this text was already ingested, or holds no notice", 400)
+        return RedirectResponse(f"/admin/notices/{notice_id}", status_code=303)
+
+    def notice_page(
+        request: Request, staff: Staff, notice_id: int, message: str | None = None, status: int = 200
+    ) -> HTMLResponse:
+        with console.session() as session:
+            notice = session.get(NoticeRow, notice_id)
+            if notice is None:
+                return console.render(
+                    request, staff, "error.html", {"message": f"no notice {notice_id}"}, 404
+                )
+            drafts = list(
+                session.exec(
+                    select(DraftRow).where(DraftRow.notice_id == notice_id).order_by(col(DraftRow.id))
+                )
+            )
+            elections = list(session.exec(select(ElectionRow).where(ElectionRow.status == "active")))
+        text = highlight(notice.content, [(d.id or 0, d.quote) for d in drafts])
+        context = {
+            "notice": notice,
+            "drafts": drafts,
+            "text": text,
+            "elections": elections,
+            "message": message,
+        }
+        return console.render(request, staff, "notice.html", context, status)
+
+    @router.get("/notices/{notice_id}", response_class=HTMLResponse)
+    def notice(request: Request, staff: StaffDep, notice_id: int) -> HTMLResponse:
+        return notice_page(request, staff, notice_id)
+
+    @router.post("/drafts/{draft_id}/approve", response_class=HTMLResponse)
+    def approve(request: Request, staff: EditorDep, form: Form, draft_id: int) -> Response:
+        now = datetime.now(UTC)
+        actor = f"staff:{staff.username}"
+        with console.session() as session:
+            draft = session.get(DraftRow, draft_id)
+            if draft is None:
+                return console.render(request, staff, "error.html", {"message": f"no draft {draft_id}"}, 404)
+            if draft.status == "pending" and draft.outcome == "conflict" and draft.rule and draft.election_id:
+                # The notice disagrees with the rule: publishing it is an election override, shown
+                # in the same preview as any console edit before anything changes.
+                current = dict(current_revision(session, "election", draft.election_id).document)
+                overrides = [
+                    OverrideInput(
+                        o.get("rule", ""), o.get("opens", ""), o.get("closes", ""), o.get("reason", "")
+                    )
+                    for o in current.get("overrides", [])
+                    if o.get("rule") != draft.rule
+                ]
+                reason = f"notice {draft.notice_id}: {draft.quote[:150]}"
+                overrides.append(
+                    OverrideInput(draft.rule, str(draft.starts or ""), str(draft.ends or ""), reason)
+                )
+                document = edit_election(
+                    current, day=str(current["day"]), anchors=current.get("anchors", {}), overrides=overrides
+                )
+                try:
+                    result = preview(
+                        session=session, kind="election", key=draft.election_id, document=document
+                    )
+                except (RuleErrors, RuleError) as e:
+                    return notice_page(
+                        request, staff, draft.notice_id, f"cannot apply draft {draft_id}: {e}", 400
+                    )
+                what = f"election {draft.election_id}: override {draft.rule} from notice {draft.notice_id}"
+                return render_preview(console, request, staff, result, what, draft=draft_id)
+            try:
+                message = approve_draft(session=session, draft_id=draft_id, actor=actor, now=now)
+            except ReviewError as e:
+                return notice_page(request, staff, draft.notice_id, str(e), 400)
+            notice_id = draft.notice_id
+            session.commit()
+        console.after_rules_change(now)
+        return notice_page(request, staff, notice_id, message)
+
+    @router.post("/drafts/{draft_id}/reject", response_class=HTMLResponse)
+    def reject(request: Request, staff: EditorDep, form: Form, draft_id: int) -> Response:
+        with console.session() as session:
+            draft = session.get(DraftRow, draft_id)
+            if draft is None:
+                return console.render(request, staff, "error.html", {"message": f"no draft {draft_id}"}, 404)
+            reject_draft(
+                session=session, draft_id=draft_id, actor=f"staff:{staff.username}", now=datetime.now(UTC)
+            )
+            notice_id = draft.notice_id
+            session.commit()
+        return notice_page(request, staff, notice_id, f"draft {draft_id} rejected")
+
+    @router.post("/drafts/{draft_id}/edit", response_class=HTMLResponse)
+    def edit(request: Request, staff: EditorDep, form: Form, draft_id: int) -> Response:
+        with console.session() as session:
+            draft = session.get(DraftRow, draft_id)
+            if draft is None:
+                return console.render(request, staff, "error.html", {"message": f"no draft {draft_id}"}, 404)
+            notice_id = draft.notice_id
+            try:
+                edit_draft(
+                    session=session,
+                    draft_id=draft_id,
+                    kind=str(form.get("kind", draft.kind)),
+                    starts=_day(form.get("starts"), "starts"),
+                    ends=_day(form.get("ends"), "ends"),
+                    election_id=str(form.get("election") or "") or None,
+                    headline=str(form.get("headline") or "")[:300] or None,
+                    actor=f"staff:{staff.username}",
+                    now=datetime.now(UTC),
+                )
+            except ReviewError as e:
+                return notice_page(request, staff, notice_id, str(e), 400)
+            session.commit()
+        return notice_page(request, staff, notice_id, f"draft {draft_id} saved")

@@ -1,0 +1,92 @@
+"""Console page for email: the outbox by state, recent failures, suppressed addresses, a test send."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from deadlines.db.models import OutboxRow, Subscriber
+from deadlines.feeds.catalog import FeedData
+from deadlines.mail.render import MailJob, Renderer
+from deadlines.mail.smtp import SENT, Connection
+from deadlines.reminders.subscribers import SubscriberError, normalise_email
+from deadlines.reminders.worker import mail_settings, smtp_settings
+from deadlines.web.admin.auth import Form, Staff
+from deadlines.web.admin.context import Console
+from deadlines.web.timeline import next_deadlines
+
+
+def outbox_routes(router: APIRouter, console: Console) -> None:
+    StaffDep = Annotated[Staff, Depends(console.current_staff)]
+    EditorDep = Annotated[Staff, Depends(console.current_editor)]
+
+    def page(request: Request, staff: Staff, message: str | None = None, status: int = 200) -> HTMLResponse:
+        with console.session() as session:
+            counts = session.exec(
+                select(OutboxRow.kind, OutboxRow.state, func.count()).group_by(
+                    OutboxRow.kind, OutboxRow.state
+                )
+            ).all()
+            failures = session.exec(
+                select(OutboxRow, Subscriber.email)
+                .join(Subscriber, col(Subscriber.id) == col(OutboxRow.subscriber_id))
+                .where(col(OutboxRow.state).in_(("failed", "retry")))
+                .order_by(col(OutboxRow.id).desc())
+                .limit(25)
+            ).all()
+            suppressed = session.exec(
+                select(Subscriber)
+                .where(Subscriber.status == "suppressed")
+                .order_by(col(Subscriber.id).desc())
+                .limit(50)
+            ).all()
+        context = {"counts": counts, "failures": failures, "suppressed": suppressed, "message": message}
+        return console.render(request, staff, "outbox.html", context, status)
+
+    @router.get("/outbox", response_class=HTMLResponse)
+    def outbox(request: Request, staff: StaffDep) -> HTMLResponse:
+        return page(request, staff)
+
+    @router.post("/outbox/test", response_class=HTMLResponse)
+    async def test_reminder(request: Request, staff: EditorDep, form: Form) -> HTMLResponse:
+        """Renders a real reminder for the soonest deadline and sends it now, so staff can see the
+        message a voter gets and check that the SMTP settings work, without touching the outbox."""
+        try:
+            address = normalise_email(str(form.get("email", "")))
+        except SubscriberError as e:
+            return page(request, staff, str(e), 400)
+        language = "ko" if form.get("language") == "ko" else "en"
+        now = datetime.now(UTC)
+        data = console.cache.data or FeedData((), ())
+        upcoming = next_deadlines([i.record for i in data.items], now, count=1)
+        if not upcoming:
+            return page(request, staff, "no deadline ahead to write a reminder about", 400)
+        record = upcoming[0]
+        names = {e.id: e.name for e in data.elections}
+        zone = record.timezone
+        job = MailJob(
+            # Message-IDs of real reminders come from outbox ids; a test's from the clock.
+            outbox_id=int(now.timestamp() * 1000),
+            kind="reminder",
+            trigger="P1D",
+            email=address,
+            language=language,
+            zone=zone,
+            subscriber_id=0,
+            record=record,
+            election_name=names[record.election_id][language],
+            close_at=record.closing_instant(zone),
+        )
+        renderer = Renderer(mail_settings(console.settings))
+        message = renderer.render(job, now)
+        connection = Connection(smtp_settings(console.settings))
+        try:
+            outcome = await connection.send(renderer.sender_address, address, message)
+        finally:
+            await connection.close()
+        if outcome.status != SENT:
+            return page(request, staff, f"not sent to {address}: {outcome.detail}", 502)
+        return page(request, staff, f"test reminder sent to {address} ({record.id})")

@@ -1,0 +1,118 @@
+"""The JSON API: elections and their deadlines, described in the OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from deadlines.feeds.catalog import FeedData, FeedSpec
+from deadlines.records import DeadlineRecord, format_time
+from deadlines.settings import Settings
+from deadlines.web.feedcache import FeedCache
+from deadlines.web.links import feed_links
+from deadlines.web.timeline import records_of
+
+
+class ElectionPublic(BaseModel):
+    id: str = Field(examples=["kr-2028-national-assembly"])
+    name: dict[str, str] = Field(description="Name by language code (en, ko).")
+    day: date = Field(description="Election day, a calendar date in the election's zone.")
+    timezone: str = Field(description="IANA zone the law counts days in.", examples=["Asia/Seoul"])
+    deadlines_url: str
+    feed_url: str = Field(description="iCalendar feed of every deadline, English.")
+
+
+class DeadlinePublic(BaseModel):
+    id: str = Field(description="Stable slug of the deadline within its election.")
+    election: str
+    title: dict[str, str]
+    description: dict[str, str]
+    kind: str = Field(description="period, deadline or event.")
+    audiences: list[str]
+    opens: date | None
+    closes: date | None
+    opens_time: str | None = Field(description="HH:MM in the official zone; none means start of day.")
+    closes_time: str | None = Field(description="HH:MM; none means the end of the closing day (24:00).")
+    local_time: bool = Field(description="Times are in each voter's own zone (polling at missions).")
+    opens_at: datetime | None = Field(description="The opening instant, UTC offset included.")
+    closes_at: datetime | None = Field(description="The closing instant; for local-time records: none.")
+    timezone: str
+    status: str = Field(description="published or cancelled.")
+    revision: int = Field(description="Goes up by one with each change (the feed's SEQUENCE).")
+    source: dict[str, object]
+
+
+class DeadlineList(BaseModel):
+    election: ElectionPublic
+    deadlines: list[DeadlinePublic]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+def _deadline(r: DeadlineRecord) -> DeadlinePublic:
+    return DeadlinePublic(
+        id=r.id,
+        election=r.election_id,
+        title=dict(r.title),
+        description=dict(r.description),
+        kind=r.kind,
+        audiences=list(r.audiences),
+        opens=r.opens,
+        closes=r.closes,
+        opens_time=format_time(r.opens_time),
+        closes_time=format_time(r.closes_time),
+        local_time=r.local_time,
+        opens_at=r.opening_instant(),
+        closes_at=r.closing_instant(),
+        timezone=r.timezone,
+        status=r.status,
+        revision=r.revision,
+        source=dict(r.source),
+    )
+
+
+def api_router(settings: Settings, cache: FeedCache) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["elections"])
+    base = settings.base_url.rstrip("/")
+
+    def data() -> FeedData:
+        if cache.data is None:
+            cache.refresh()
+        return cache.data or FeedData((), ())
+
+    def election(d: FeedData, election_id: str) -> ElectionPublic:
+        e = next((e for e in d.elections if e.id == election_id), None)
+        if e is None:
+            raise HTTPException(status_code=404, detail=f"no election {election_id!r}")
+        return ElectionPublic(
+            id=e.id,
+            name=dict(e.name),
+            day=e.day,
+            timezone=e.timezone,
+            deadlines_url=f"{base}/api/elections/{e.id}/deadlines",
+            feed_url=feed_links(base, FeedSpec(e.id, None, "en").path)["url"],
+        )
+
+    @router.get("/elections", response_model=list[ElectionPublic], summary="Published elections")
+    def elections() -> list[ElectionPublic]:
+        """Every published election, soonest first."""
+        d = data()
+        return [election(d, e.id) for e in d.elections]
+
+    @router.get(
+        "/elections/{election_id}/deadlines",
+        response_model=DeadlineList,
+        responses={404: {"model": Problem, "description": "No such election."}},
+        summary="Deadlines of one election",
+    )
+    def deadlines(election_id: str) -> DeadlineList:
+        """All deadlines of the election, cancelled ones included (status tells)."""
+        d = data()
+        info = election(d, election_id)
+        return DeadlineList(election=info, deadlines=[_deadline(r) for r in records_of(d, election_id)])
+
+    return router

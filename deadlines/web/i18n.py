@@ -1,0 +1,169 @@
+"""The words of the public pages in English and Korean, and which language a visitor gets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from deadlines.records import LANGUAGES
+
+LANG_COOKIE = "lang"
+
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "site": "Election deadlines",
+        "skip": "Skip to content",
+        "switch": "한국어",
+        "upcoming": "Upcoming elections",
+        "no_elections": "No upcoming elections are published yet.",
+        "election_day": "Election day",
+        "next_deadlines": "Next deadlines",
+        "all_deadlines": "All deadlines",
+        "none_left": "No deadlines left before election day.",
+        "timeline": "Timeline",
+        "your_zone": "Your time zone",
+        "official_zone": "Official time",
+        "show_in": "Show times in",
+        "apply": "Show",
+        "source": "Source",
+        "opens": "Opens",
+        "closes": "Closes",
+        "by": "By",
+        "on": "On",
+        "cancelled": "Cancelled",
+        "passed": "passed",
+        "subscribe_feed": "Subscribe to the calendar",
+        "webcal": "Subscribe (Apple, Outlook)",
+        "google": "Add to Google Calendar",
+        "download": "Download .ics",
+        "copy": "Copy the link",
+        "copied": "Copied",
+        "feed_url": "Calendar address",
+        "qr": "QR code of the calendar address",
+        "audience": "Who it is for",
+        "everyone": "Everyone",
+        "email_reminders": "Email reminders",
+        "signup_lead": "We email you before each deadline, in your time zone. You can stop at any time.",
+        "email": "Email address",
+        "language": "Language",
+        "timezone": "Time zone",
+        "timezone_hint": "An IANA name such as America/Los_Angeles or Asia/Seoul.",
+        "elections": "Elections",
+        "audiences": "Deadlines for",
+        "audiences_hint": "Leave empty for all.",
+        "triggers": "When to remind me",
+        "triggers_hint": "Leave empty for the usual choice.",
+        "trigger.opens": "When a period opens",
+        "trigger.P7D": "7 days before it closes",
+        "trigger.P1D": "1 day before it closes",
+        "trigger.day-of": "The morning of the last day",
+        "sign_up": "Sign up",
+        "check_inbox": "Check your inbox",
+        "check_inbox_text": "If the address can receive reminders, a message with a confirmation link is on its"
+        " way. Nothing is sent until you click it.",
+        "too_many": "Too many sign-ups",
+        "too_many_text": "Please try again later.",
+        "fix_errors": "Please correct the marked fields.",
+        "preferences": "Your reminder settings",
+        "save": "Save",
+        "saved": "Saved",
+        "saved_text": "Your reminders follow the new settings from now on.",
+        "unsubscribe": "Unsubscribe from all reminders",
+        "link_invalid": "Link not valid",
+        "not_found": "Not found",
+        "not_found_text": "There is no such page.",
+        "api": "JSON API",
+        "feeds": "All calendar feeds",
+    },
+    "ko": {
+        "site": "선거 일정 알림",
+        "skip": "본문으로 건너뛰기",
+        "switch": "English",
+        "upcoming": "다가오는 선거",
+        "no_elections": "아직 공개된 선거가 없습니다.",
+        "election_day": "선거일",
+        "next_deadlines": "다음 마감",
+        "all_deadlines": "모든 일정",
+        "none_left": "선거일 전에 남은 마감이 없습니다.",
+        "timeline": "일정",
+        "your_zone": "내 시간대",
+        "official_zone": "공식 시각",
+        "show_in": "시간대",
+        "apply": "보기",
+        "source": "근거",
+        "opens": "시작",
+        "closes": "마감",
+        "by": "마감",
+        "on": "일시",
+        "cancelled": "취소됨",
+        "passed": "지남",
+        "subscribe_feed": "캘린더 구독",
+        "webcal": "구독 (Apple, Outlook)",
+        "google": "Google 캘린더에 추가",
+        "download": ".ics 내려받기",
+        "copy": "주소 복사",
+        "copied": "복사됨",
+        "feed_url": "캘린더 주소",
+        "qr": "캘린더 주소 QR 코드",
+        "audience": "대상",
+        "everyone": "모두",
+        "email_reminders": "이메일 알림",
+        "signup_lead": "마감 전에 내 시간대에 맞춰 이메일로 알려 드립니다. 언제든 그만 받을 수 있습니다.",
+        "email": "이메일 주소",
+        "language": "언어",
+        "timezone": "시간대",
+        "timezone_hint": "America/Los_Angeles, Asia/Seoul 같은 IANA 이름.",
+        "elections": "선거",
+        "audiences": "대상",
+        "audiences_hint": "비워 두면 모두.",
+        "triggers": "알림 시점",
+        "triggers_hint": "비워 두면 기본값.",
+        "trigger.opens": "기간이 시작될 때",
+        "trigger.P7D": "마감 7일 전",
+        "trigger.P1D": "마감 1일 전",
+        "trigger.day-of": "마지막 날 아침",
+        "sign_up": "신청",
+        "check_inbox": "메일함을 확인하세요",
+        "check_inbox_text": "알림을 받을 수 있는 주소라면 확인 링크가 담긴 메일이 발송됩니다. 링크를 누르기 전에는"
+        " 아무것도 보내지 않습니다.",
+        "too_many": "신청이 너무 많습니다",
+        "too_many_text": "잠시 후 다시 시도해 주세요.",
+        "fix_errors": "표시된 항목을 고쳐 주세요.",
+        "preferences": "알림 설정",
+        "save": "저장",
+        "saved": "저장되었습니다",
+        "saved_text": "이제부터 새 설정에 따라 알림을 보냅니다.",
+        "unsubscribe": "모든 알림 그만 받기",
+        "link_invalid": "유효하지 않은 링크",
+        "not_found": "찾을 수 없음",
+        "not_found_text": "그런 페이지가 없습니다.",
+        "api": "JSON API",
+        "feeds": "모든 캘린더 피드",
+    },
+}
+
+
+def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: str | None) -> str:
+    """An explicit choice (the switch link, then its cookie) beats the browser's Accept-Language."""
+    for choice in (query_lang, cookie_lang):
+        if choice in LANGUAGES:
+            return choice
+    best, best_q = "en", -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in LANGUAGES:
+            continue
+        q = 1.0
+        params = params.strip()
+        if params.startswith("q="):
+            try:
+                q = float(params[2:])
+            except ValueError:
+                q = 0.0
+        if q > best_q:
+            best, best_q = primary, q
+    return best
+
+
+def words(lang: str) -> Mapping[str, str]:
+    return WORDS[lang if lang in WORDS else "en"]

@@ -1,0 +1,66 @@
+"""Renders the HTML pages: language, CSRF token and cookies handled once for every template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from deadlines.feeds.text import AUDIENCE_NAMES
+from deadlines.settings import Settings
+from deadlines.web.i18n import LANG_COOKIE, negotiate, words
+from deadlines.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+YEAR = 365 * 24 * 3600
+
+
+def language(request: Request) -> str:
+    return negotiate(
+        request.query_params.get("lang"),
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+    )
+
+
+def switch_url(request: Request, lang: str) -> str:
+    params = dict(request.query_params)
+    params["lang"] = "ko" if lang == "en" else "en"
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+class Pages:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+
+    def render(
+        self, request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+    ) -> HTMLResponse:
+        lang = language(request)
+        token = csrf_token(request)
+        full = {
+            "lang": lang,
+            "t": words(lang),
+            "audience_names": AUDIENCE_NAMES[lang],
+            "switch_url": switch_url(request, lang),
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": token,
+            **(context or {}),
+        }
+        response = self.templates.TemplateResponse(request, name, full, status_code=status)
+        response.headers["cache-control"] = "no-store" if name.startswith("admin/") else "private, max-age=0"
+        response.headers["vary"] = "Accept-Language, Cookie"
+        secure = self.settings.cookie_secure
+        if request.query_params.get("lang") == lang:
+            response.set_cookie(LANG_COOKIE, lang, max_age=YEAR, secure=secure, httponly=True, samesite="lax")
+        if getattr(request.state, "new_csrf", None) == token:
+            response.set_cookie(CSRF_COOKIE, token, secure=secure, httponly=True, samesite="lax")
+        return response
+
+    def message(self, request: Request, status: int, title: str, text: str, **extra: Any) -> HTMLResponse:
+        return self.render(request, "message.html", {"title": title, "text": text, **extra}, status)

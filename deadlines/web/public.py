@@ -1,0 +1,276 @@
+"""The voters' pages: upcoming elections, an election's timeline, sign-up and preferences."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from deadlines.feeds.catalog import FeedData, FeedSpec
+from deadlines.records import AUDIENCES, LANGUAGES
+from deadlines.reminders.subscribers import (
+    SignUp,
+    SubscriberError,
+    sign_up,
+    subscriber_for_token,
+    subscriptions_of,
+    update_preferences,
+)
+from deadlines.reminders.triggers import TRIGGERS
+from deadlines.settings import Settings
+from deadlines.tokens import TokenError, make_token
+from deadlines.web.feedcache import FeedCache
+from deadlines.web.links import feed_links
+from deadlines.web.pages import Pages, language
+from deadlines.web.security import allow, bucket, check_csrf, client_address
+from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
+
+TZ_COOKIE = "tz"
+Text = Annotated[str, Form()]
+OptionalText = Annotated[str | None, Form()]
+Choices = Annotated[list[str], Form()]
+
+
+def _form_fields(
+    email: str, language_: str, timezone: str, elections: list[str], audiences: list[str], triggers: list[str]
+) -> dict[str, Any]:
+    return {
+        "email": email,
+        "language": language_,
+        "timezone": timezone,
+        "elections": elections,
+        "audiences": audiences,
+        "triggers": triggers,
+    }
+
+
+def _field_of(error: SubscriberError) -> str:
+    return str(error).partition(":")[0]
+
+
+def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: Pages) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def data() -> FeedData:
+        if cache.data is None:
+            cache.refresh()
+        return cache.data or FeedData((), ())
+
+    def now() -> datetime:
+        return cache.clock()
+
+    def form_context(d: FeedData, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+        return {
+            "elections": upcoming(d, now().date()),
+            "audience_choices": [a for a in AUDIENCES if a != "all"],
+            "trigger_choices": TRIGGERS,
+            "languages": LANGUAGES,
+            "values": values,
+            "errors": errors,
+        }
+
+    @router.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> HTMLResponse:
+        d = data()
+        moment = now()
+        lang = language(request)
+        zone = valid_zone(request.cookies.get(TZ_COOKIE))
+        elections = []
+        for e in upcoming(d, moment.date()):
+            nxt = next_deadlines(records_of(d, e.id), moment)
+            elections.append(
+                {"info": e, "next": rows(nxt, zone or e.timezone, lang, moment, chronological=False)}
+            )
+        return pages.render(request, "index.html", {"elections": elections, "zone": zone})
+
+    @router.get("/elections/{election_id}", response_class=HTMLResponse)
+    def election(request: Request, election_id: str, tz: str | None = None) -> HTMLResponse:
+        d = data()
+        info = next((e for e in d.elections if e.id == election_id), None)
+        if info is None:
+            return pages.message(request, 404, title="", text="", kind="not_found")
+        lang = language(request)
+        zone = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE)) or info.timezone
+        moment = now()
+        feeds = []
+        for audience in (None, "overseas"):
+            spec = FeedSpec(info.id, audience, lang)
+            feeds.append({"audience": audience, **feed_links(settings.base_url, spec.path)})
+        context = {
+            "info": info,
+            "zone": zone,
+            "zone_given": tz,
+            "zone_invalid": bool(tz) and valid_zone(tz) is None,
+            "rows": rows(records_of(d, info.id), zone, lang, moment, include_cancelled=True),
+            "feeds": feeds,
+            "form": form_context(d, _form_fields("", lang, zone, [info.id], [], []), {}),
+        }
+        response = pages.render(request, "election.html", context)
+        if valid_zone(tz):
+            response.set_cookie(
+                TZ_COOKIE, zone, max_age=365 * 24 * 3600, secure=settings.cookie_secure, samesite="lax"
+            )
+        return response
+
+    @router.get("/elections/{election_id}/qr.svg")
+    def qr(election_id: str, audience: str | None = None, lang: str = "en") -> Response:
+        d = data()
+        if election_id not in d.election_ids or audience not in (None, *AUDIENCES) or lang not in LANGUAGES:
+            return Response("no such feed\n", status_code=404, media_type="text/plain")
+        links = feed_links(settings.base_url, FeedSpec(election_id, audience, lang).path)
+        buffer = io.BytesIO()
+        segno.make(links["webcal"], error="m").save(buffer, kind="svg", scale=4, title=links["webcal"])
+        return Response(
+            buffer.getvalue(), media_type="image/svg+xml", headers={"cache-control": "public, max-age=3600"}
+        )
+
+    @router.get("/subscribe", response_class=HTMLResponse)
+    def subscribe_form(request: Request, election: str | None = None, tz: str | None = None) -> HTMLResponse:
+        d = data()
+        chosen = [election] if election in d.election_ids else []
+        zone = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE)) or ""
+        values = _form_fields("", language(request), zone, chosen, [], [])
+        return pages.render(request, "subscribe.html", {"form": form_context(d, values, {})})
+
+    @router.post("/subscribe", response_class=HTMLResponse)
+    def subscribe(
+        request: Request,
+        email: Text = "",
+        language_: Annotated[str, Form(alias="language")] = "en",
+        timezone: Text = "",
+        elections: Choices | None = None,
+        audiences: Choices | None = None,
+        triggers: Choices | None = None,
+        csrf_token: OptionalText = None,
+    ) -> HTMLResponse:
+        check_csrf(request, csrf_token)
+        d = data()
+        values = _form_fields(email, language_, timezone, elections or [], audiences or [], triggers or [])
+        request_ = SignUp(
+            email=email,
+            language=language_,
+            timezone=timezone.strip(),
+            elections=tuple(elections or ()),
+            audiences=tuple(audiences or ()),
+            triggers=tuple(triggers) if triggers else None,
+        )
+        moment = datetime.now(UTC)
+        window = timedelta(minutes=settings.signup_window_minutes)
+        try:
+            with Session(engine) as session:
+                if not allow(
+                    session=session,
+                    key=bucket("client", client_address(request)),
+                    limit=settings.signup_limit_per_client,
+                    window=window,
+                    now=moment,
+                ):
+                    session.commit()
+                    return _too_many(request)
+                address = email.strip().lower()
+                if address and not allow(
+                    session=session,
+                    key=bucket("email", address),
+                    limit=settings.signup_limit_per_email,
+                    window=window,
+                    now=moment,
+                ):
+                    session.commit()
+                    return _too_many(request)
+                sign_up(
+                    session=session,
+                    request=request_,
+                    known_elections=sorted(d.election_ids),
+                    now=moment,
+                    resend_after=timedelta(minutes=settings.confirmation_resend_minutes),
+                )
+                session.commit()
+        except SubscriberError as e:
+            errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
+            return pages.render(request, "subscribe.html", {"form": form_context(d, values, errors)}, 400)
+        return pages.render(request, "message.html", {"kind": "check_inbox"})
+
+    def _too_many(request: Request) -> HTMLResponse:
+        response = pages.render(request, "message.html", {"kind": "too_many"}, 429)
+        response.headers["retry-after"] = str(settings.signup_window_minutes * 60)
+        return response
+
+    @router.get("/preferences/{token}", response_class=HTMLResponse)
+    def preferences_form(request: Request, token: str) -> HTMLResponse:
+        d = data()
+        try:
+            with Session(engine) as session:
+                subscriber = subscriber_for_token(
+                    session=session, secret=settings.secret_key, purpose="preferences", token=token, now=now()
+                )
+                assert subscriber.id is not None
+                subs = subscriptions_of(session=session, subscriber_id=subscriber.id)
+        except TokenError as e:
+            return pages.message(request, 400, title="", text=str(e), kind="link_invalid")
+        first = subs[0] if subs else None
+        values = _form_fields(
+            subscriber.email,
+            subscriber.language,
+            subscriber.timezone,
+            [s.election_id for s in subs],
+            list(first.audiences) if first else [],
+            list(first.triggers or []) if first else [],
+        )
+        unsubscribe = make_token(settings.secret_key, "unsubscribe", subscriber.id)
+        context = {"form": form_context(d, values, {}), "token": token, "unsubscribe_token": unsubscribe}
+        return pages.render(request, "preferences.html", context)
+
+    @router.post("/preferences/{token}", response_class=HTMLResponse)
+    def preferences_save(
+        request: Request,
+        token: str,
+        language_: Annotated[str, Form(alias="language")] = "en",
+        timezone: Text = "",
+        elections: Choices | None = None,
+        audiences: Choices | None = None,
+        triggers: Choices | None = None,
+        csrf_token: OptionalText = None,
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        d = data()
+        moment = datetime.now(UTC)
+        try:
+            with Session(engine) as session:
+                subscriber = subscriber_for_token(
+                    session=session,
+                    secret=settings.secret_key,
+                    purpose="preferences",
+                    token=token,
+                    now=moment,
+                )
+                update_preferences(
+                    session=session,
+                    subscriber=subscriber,
+                    request=SignUp(
+                        email=subscriber.email,
+                        language=language_,
+                        timezone=timezone.strip(),
+                        elections=tuple(elections or ()),
+                        audiences=tuple(audiences or ()),
+                        triggers=tuple(triggers) if triggers else None,
+                    ),
+                    known_elections=sorted(d.election_ids),
+                    now=moment,
+                )
+                session.commit()
+        except TokenError as e:
+            return pages.message(request, 400, title="", text=str(e), kind="link_invalid")
+        except SubscriberError as e:
+            values = _form_fields("", language_, timezone, elections or [], audiences or [], triggers or [])
+            errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
+            context = {"form": form_context(d, values, errors), "token": token, "unsubscribe_token": None}
+            return pages.render(request, "preferences.html", context, 400)
+        return RedirectResponse(f"/preferences/{token}?saved=1", status_code=303)
+
+    return router

@@ -1,0 +1,174 @@
+"""Protection for a site on the open internet: body limits, headers, CSRF tokens, rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import HTTPException, Request
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from deadlines.db.models import RateEvent
+
+CSRF_COOKIE = "csrf"
+CSRF_FIELD = "csrf_token"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+]
+
+
+class TooLarge(Exception):
+    pass
+
+
+class LimitBody:
+    """Refuses bodies over the limit with 413, by Content-Length or while streaming, before a
+    form parser or handler holds them in memory."""
+
+    def __init__(self, app: ASGIApp, *, default: int, larger: dict[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.larger = larger  # path prefix -> limit (notice uploads)
+
+    def limit_for(self, path: str) -> int:
+        return next((n for prefix, n in self.larger.items() if path.startswith(prefix)), self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await _refuse(send, limit)
+                    return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except TooLarge:
+            if not started:
+                await _refuse(send, limit)
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    body = f"request body too large: the limit here is {limit} bytes\n".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", b"%d" % len(body)),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeaders:
+    """Adds the headers every HTML page and API answer should carry."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def csrf_token(request: Request) -> str:
+    """The visitor's CSRF token: the cookie's, or a new one that the response will set."""
+    current = request.cookies.get(CSRF_COOKIE, "")
+    if _TOKEN.match(current):
+        return current
+    token: str | None = getattr(request.state, "new_csrf", None)
+    if token is None:
+        token = secrets.token_hex(16)
+        request.state.new_csrf = token
+    return token
+
+
+def check_csrf(request: Request, submitted: Any) -> None:
+    """Double-submit check: the form's hidden token must equal the cookie (which another site can
+    neither read nor set); a missing or different token is refused with 403."""
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if (
+        not isinstance(submitted, str)
+        or not _TOKEN.match(cookie)
+        or not hmac.compare_digest(cookie, submitted)
+    ):
+        raise HTTPException(
+            status_code=403, detail="missing or wrong CSRF token: reload the page and try again"
+        )
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def bucket(kind: str, value: str) -> str:
+    """Rate-limit keys are hashed, so the table holds no addresses."""
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:40]}"
+
+
+def allow(*, session: Session, key: str, limit: int, window: timedelta, now: datetime) -> bool:
+    """Counts one event under `key` unless `limit` events already fell in the window.
+
+    Shared by every web process through the database; two processes racing may each let one
+    more through, which a rate limit can afford.
+    """
+    since = now - window
+    session.exec(delete(RateEvent).where(col(RateEvent.bucket) == key, col(RateEvent.at) < since))
+    count = session.exec(
+        select(func.count())
+        .select_from(RateEvent)
+        .where(col(RateEvent.bucket) == key, col(RateEvent.at) >= since)
+    ).one()
+    if count >= limit:
+        return False
+    session.add(RateEvent(bucket=key, at=now))
+    return True
