@@ -116,3 +116,21 @@ def smtp_server() -> Iterator[object]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def site(sqlite_url: str, tmp_path: Path) -> Iterator[object]:
+    """The whole web app on a SQLite file with the shipped rules and an editor and a viewer."""
+    from tests.web_helpers import make_settings, running_site
+
+    with running_site(make_settings(sqlite_url, tmp_path)) as s:
+        yield s
+
+
+@pytest.fixture
+def site_any_db(db_url: str, tmp_path: Path) -> Iterator[object]:
+    """The same on each database engine."""
+    from tests.web_helpers import make_settings, running_site
+
+    with running_site(make_settings(db_url, tmp_path)) as s:
+        yield s

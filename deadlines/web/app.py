@@ -98,7 +98,7 @@ def create_app(settings: Settings) -> Any:
     limited = LimitBody(
         app, default=settings.max_request_bytes, larger={"/admin/notices": settings.max_notice_bytes + 65536}
     )
-    return FeedEndpoint(SecurityHeaders(limited), cache)
+    return FeedEndpoint(SecurityHeaders(limited), cache, app)
 
 
 def app_from_env() -> Any:

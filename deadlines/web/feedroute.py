@@ -54,9 +54,11 @@ def _not_modified(entry: Entry, etag: bytes, inm: bytes | None, ims: bytes | Non
 class FeedEndpoint:
     """Serves `/calendars/*.ics` and `/calendars/index.json`; passes anything else on."""
 
-    def __init__(self, app: ASGIApp, cache: FeedCache) -> None:
+    def __init__(self, app: ASGIApp, cache: FeedCache, framework: Any = None) -> None:
         self.app = app
         self.cache = cache
+        # The FastAPI app inside the middleware, for its route table and OpenAPI document.
+        self.framework = framework
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")

@@ -1,0 +1,83 @@
+"""Set-up for web tests: a site on a real database, an HTTP client through the ASGI app, logins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from deadlines.db.engine import make_engine
+from deadlines.db.staff import add_staff
+from deadlines.settings import Settings
+from deadlines.web.app import create_app
+from tests.reminder_helpers import prepare
+
+PASSWORDS = {"editor": "editor-password-1", "viewer": "viewer-password-1"}
+# https, so the Secure cookies the site sets are sent back, as a browser would.
+BASE = "https://testserver"
+ELECTION_2028 = "kr-2028-national-assembly"
+
+
+@dataclass
+class Site:
+    settings: Settings
+    engine: Engine
+    client: TestClient
+
+    def csrf(self) -> str:
+        token = self.client.cookies.get("csrf")
+        if token is None:
+            self.client.get("/subscribe")
+            token = self.client.cookies.get("csrf")
+        assert token
+        return token
+
+    def login(self, username: str) -> None:
+        self.client.get("/admin/login")
+        response = self.client.post(
+            "/admin/login",
+            data={"csrf_token": self.csrf(), "username": username, "password": PASSWORDS[username]},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        return self.client.post(path, data={"csrf_token": self.csrf(), **(data or {})}, follow_redirects=False, **kw)
+
+
+def make_settings(db_url: str, tmp_path: Path, smtp_port: int = 2525, **overrides: Any) -> Settings:
+    settings = prepare(db_url, tmp_path, smtp_port, **overrides)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        for role, password in PASSWORDS.items():
+            add_staff(session=session, username=role, password=password, role=role, actor="test", now=datetime.now(UTC))
+        session.commit()
+    engine.dispose()
+    return settings
+
+
+@contextmanager
+def running_site(settings: Settings) -> Iterator[Site]:
+    app = create_app(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with TestClient(app, base_url=BASE) as client:
+            yield Site(settings, engine, client)
+    finally:
+        engine.dispose()
+
+
+def hidden(html: str, name: str) -> str:
+    m = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', html)
+    assert m, f"no hidden field {name}"
+    import html as html_module
+
+    return html_module.unescape(m.group(1))
