@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 from fastapi.routing import APIRoute
+from sqlmodel import Session
 
 from deadlines.db.staff import add_staff
-from deadlines.web.app import create_app
 from deadlines.settings import load_settings
+from deadlines.web.app import create_app
 from tests.web_helpers import ELECTION_2028, Site
 
 # (method, path template) -> (example path, what a viewer gets). Anonymous visitors always go
@@ -87,10 +87,7 @@ def test_viewers_may_look_but_not_change(site: Site, route: tuple[str, str]) -> 
     site.login("viewer")
     method, _ = route
     path, expected = ACCESS[route]
-    if method == "GET":
-        response = site.client.get(path, follow_redirects=False)
-    else:
-        response = site.post(path)
+    response = site.client.get(path, follow_redirects=False) if method == "GET" else site.post(path)
     assert response.status_code == expected, response.text[:300]
 
 
@@ -130,7 +127,14 @@ def test_wrong_password_and_login_rate_limit(site: Site) -> None:
 
 def test_login_cookie_is_secure_httponly_strict(site: Site) -> None:
     site.client.get("/admin/login")
-    r = site.post("/admin/login", {"username": "editor", "password": "editor-password-1", "next": "//evil.example"})
+    r = site.post(
+        "/admin/login", {"username": "editor", "password": "editor-password-1", "next": "//evil.example"}
+    )
     assert r.status_code == 303 and r.headers["location"] == "/admin/"
     cookie = r.headers["set-cookie"].lower()
-    assert "secure" in cookie and "httponly" in cookie and "samesite=strict" in cookie and "path=/admin" in cookie
+    assert (
+        "secure" in cookie
+        and "httponly" in cookie
+        and "samesite=strict" in cookie
+        and "path=/admin" in cookie
+    )

@@ -50,7 +50,9 @@ class Site:
         assert response.status_code == 303, response.text
 
     def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
-        return self.client.post(path, data={"csrf_token": self.csrf(), **(data or {})}, follow_redirects=False, **kw)
+        return self.client.post(
+            path, data={"csrf_token": self.csrf(), **(data or {})}, follow_redirects=False, **kw
+        )
 
 
 def make_settings(db_url: str, tmp_path: Path, smtp_port: int = 2525, **overrides: Any) -> Settings:
@@ -58,7 +60,14 @@ def make_settings(db_url: str, tmp_path: Path, smtp_port: int = 2525, **override
     engine = make_engine(db_url)
     with Session(engine) as session:
         for role, password in PASSWORDS.items():
-            add_staff(session=session, username=role, password=password, role=role, actor="test", now=datetime.now(UTC))
+            add_staff(
+                session=session,
+                username=role,
+                password=password,
+                role=role,
+                actor="test",
+                now=datetime.now(UTC),
+            )
         session.commit()
     engine.dispose()
     return settings

@@ -1,6 +1,5 @@
 """Console logins: session cookies signed with the secret key, roles, CSRF on every form."""
 
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta

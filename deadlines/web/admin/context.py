@@ -1,7 +1,6 @@
 """What every console page needs: the engine, settings, renderer, logins and the follow-up work
 after a change to the live rules (re-plan reminders, republish feeds)."""
 
-
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
