@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from deadlines.feeds.text import AUDIENCE_NAMES
+from deadlines.records import LANGUAGES
 from deadlines.settings import Settings
 from deadlines.web.i18n import LANG_COOKIE, negotiate, words
 from deadlines.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token
@@ -39,9 +40,15 @@ class Pages:
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
 
     def render(
-        self, request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+        self,
+        request: Request,
+        name: str,
+        context: dict[str, Any] | None = None,
+        status: int = 200,
+        lang: str | None = None,
     ) -> HTMLResponse:
-        lang = language(request)
+        """`lang` overrides the negotiated language (the one a visitor just chose in a form)."""
+        lang = lang if lang in LANGUAGES else language(request)
         token = csrf_token(request)
         full = {
             "lang": lang,

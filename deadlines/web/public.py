@@ -71,7 +71,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
             "audience_choices": [a for a in AUDIENCES if a != "all"],
             "trigger_choices": TRIGGERS,
             "languages": LANGUAGES,
-            "values": values,
+            "fields": values,
             "errors": errors,
         }
 
@@ -194,7 +194,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         except SubscriberError as e:
             errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
             return pages.render(request, "subscribe.html", {"form": form_context(d, values, errors)}, 400)
-        return pages.render(request, "message.html", {"kind": "check_inbox"})
+        return pages.render(request, "message.html", {"kind": "check_inbox"}, lang=language_)
 
     def _too_many(request: Request) -> HTMLResponse:
         response = pages.render(request, "message.html", {"kind": "too_many"}, 429)
