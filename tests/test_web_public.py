@@ -133,7 +133,11 @@ def test_preferences_change_zone_and_elections(site_any_db: Site) -> None:
         session.commit()
         token = make_token(site.settings.secret_key, "preferences", subscriber.id)
     form = site.client.get(f"/preferences/{token}")
-    assert form.status_code == 200 and 'value="America/Los_Angeles"' in form.text and "pref@example.org" in form.text
+    assert (
+        form.status_code == 200
+        and 'value="America/Los_Angeles"' in form.text
+        and "pref@example.org" in form.text
+    )
     saved = site.post(
         f"/preferences/{token}",
         {"language": "en", "timezone": "Europe/Berlin", "elections": [ELECTION_2028], "triggers": ["P1D"]},

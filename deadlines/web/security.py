@@ -31,10 +31,6 @@ SECURITY_HEADERS = [
 ]
 
 
-class TooLarge(Exception):
-    pass
-
-
 class LimitBody:
     """Refuses bodies over the limit with 413, by Content-Length or while streaming, before a
     form parser or handler holds them in memory."""
@@ -52,38 +48,39 @@ class LimitBody:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
+        declared = None
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
-                    too_big = int(value) > limit
+                    declared = int(value)
                 except ValueError:
-                    too_big = True
-                if too_big:
-                    await _refuse(send, limit)
-                    return
-        seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise TooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except TooLarge:
-            if not started:
+                    declared = limit + 1
+        if declared is not None:
+            if declared > limit:
                 await _refuse(send, limit)
+                return
+            await self.app(scope, receive, send)
+            return
+        # No length given (chunked): read up to the limit first, since an error raised while the
+        # framework parses a form would come out as a 400, not a 413.
+        messages: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                await _refuse(send, limit)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
 
 
 async def _refuse(send: Send, limit: int) -> None:
