@@ -103,7 +103,7 @@ def test_sign_up_errors_are_shown_next_to_the_field(site: Site) -> None:
 
 
 def test_sign_ups_are_rate_limited_per_client_and_per_address(site: Site) -> None:
-    for i in range(3):
+    for _ in range(3):
         assert _sign_up(site, "same@example.org").status_code == 200  # type: ignore[attr-defined]
     limited = _sign_up(site, "same@example.org")
     assert limited.status_code == 429 and limited.headers["retry-after"] == "3600"  # type: ignore[attr-defined]
