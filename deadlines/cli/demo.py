@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -35,7 +38,8 @@ voter.seoul@example.org,ko,Asia/Seoul,kr-2028-national-assembly,overseas
 @pass_context
 def demo(ctx: Context, click_ctx: click.Context, serve: bool, host: str, port: int, mail_dir: Path) -> None:
     """Set up a SQLite database, apply the shipped rules, ingest the sample notice, send reminder
-    emails to a local mail catcher, publish and serve the feeds."""
+    emails to a local mail catcher, publish the feeds, then serve the site and the staff console
+    with a worker beside them."""
     from deadlines.cli.feeds import serve as serve_command
     from deadlines.cli.notices import ingest
     from deadlines.cli.records import list_command
@@ -94,11 +98,60 @@ def demo(ctx: Context, click_ctx: click.Context, serve: bool, host: str, port: i
             links = feed_links(base, name)
             click.echo(f"  {links['url']}\n    subscribe: {links['webcal']}")
         click.echo(f"  all feeds: {base}/calendars/   health: {base}/healthz")
+
+        click.secho("\n== 7. web pages and the staff console", bold=True)
+        password = _demo_staff(ctx)
+        click.echo(f"  site:     {base}/   (English or Korean; sign up at {base}/subscribe)")
+        click.echo(f"  election: {base}/elections/kr-2028-national-assembly")
+        click.echo(f"  console:  {base}/admin/   user {DEMO_STAFF!r}, password {password!r} (new each run)")
+        click.echo(f"  API:      {base}/api/elections   documented at {base}/docs")
         if serve:
-            # The mail catcher keeps running, so a `deadlines worker` started beside the demo
-            # delivers into the same Maildir.
-            click.secho(f"\n== serving on {base} (Ctrl-C to stop); mail still goes to {mail_dir}/", bold=True)
-            click_ctx.invoke(serve_command, host=host, port=port)
+            worker_process = _start_worker()
+            click.secho(
+                f"\n== serving on {base} with a worker beside it (Ctrl-C stops both); mail goes to {mail_dir}/",
+                bold=True,
+            )
+            try:
+                click_ctx.invoke(serve_command, host=host, port=port)
+            finally:
+                worker_process.terminate()
+                worker_process.wait(timeout=30)
     finally:
         if catcher:
             catcher.stop()
+
+
+DEMO_STAFF = "demo"
+
+
+def _demo_staff(ctx: Context) -> str:
+    """A demo editor account with a fresh random password, printed for the newcomer."""
+    import secrets
+
+    from sqlmodel import select
+
+    from deadlines.db.engine import session_scope
+    from deadlines.db.models import StaffUser
+    from deadlines.db.staff import add_staff
+
+    password = secrets.token_urlsafe(12)
+    with session_scope(ctx.engine) as session:
+        query = select(StaffUser).where(StaffUser.username == DEMO_STAFF)
+        exists = session.exec(query).first() is not None
+        add_staff(
+            session=session,
+            username=DEMO_STAFF,
+            password=password,
+            role="editor",
+            actor="demo",
+            now=ctx.now(),
+            replace=exists,
+        )
+    return password
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    """`deadlines worker` in its own process, as the Procfile runs it, on the same settings
+    (inherited from the environment), sending to the demo's mail catcher."""
+    env = {**os.environ, "DEADLINES_QUIET_HOURS": "", "DEADLINES_DISPATCH_INTERVAL_SECONDS": "2"}
+    return subprocess.Popen([sys.executable, "-m", "deadlines", "worker"], env=env)

@@ -43,6 +43,9 @@ def worker(ctx: Context, once: bool, now_text: str | None) -> None:
     if now and not once:
         raise click.UsageError("--now goes with --once")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # APScheduler logs every run of every job at INFO (a dispatch pass every few seconds): its
+    # warnings (missed runs) matter, the rest drowns the worker's own decision lines.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     require_initialised(ctx.engine)
     w = Worker(ctx.settings, engine=ctx.engine)
     if once:
