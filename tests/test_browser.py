@@ -53,7 +53,11 @@ def live_site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[LiveSite]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     settings = make_settings(
-        f"sqlite:///{tmp_path / 'site.db'}", tmp_path, smtp_server.port, base_url=url, feed_refresh_seconds=0.2
+        f"sqlite:///{tmp_path / 'site.db'}",
+        tmp_path,
+        smtp_server.port,
+        base_url=url,
+        feed_refresh_seconds=0.2,
     )
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -183,7 +187,9 @@ def test_korean_visitor_signs_up_confirms_and_unsubscribes_with_one_click(
     engine.dispose()
 
 
-def test_staff_moves_election_day_previews_and_publishes(live_site: LiveSite, english_browser: object) -> None:
+def test_staff_moves_election_day_previews_and_publishes(
+    live_site: LiveSite, english_browser: object
+) -> None:
     from selenium.webdriver.common.by import By
 
     feed_url = f"{live_site.url}/calendars/{ELECTION_2028}.overseas.en.ics"
@@ -211,5 +217,9 @@ def test_staff_moves_election_day_previews_and_publishes(live_site: LiveSite, en
     _wait_for(lambda: "published revision 2" in driver.page_source)  # type: ignore[attr-defined]
     after = httpx.get(feed_url, timeout=10).text
     event = after[after.index(f"UID:overseas-absentee-report.closes.{ELECTION_2028}") :]
-    event = after[after.rindex("BEGIN:VEVENT", 0, after.index(event[:60])) : after.index("END:VEVENT", after.index(event[:60]))]
+    event = after[
+        after.rindex("BEGIN:VEVENT", 0, after.index(event[:60])) : after.index(
+            "END:VEVENT", after.index(event[:60])
+        )
+    ]
     assert "20280219T" in event and "SEQUENCE:2" in event

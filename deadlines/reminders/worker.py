@@ -171,7 +171,21 @@ class Worker:
             quiet=self.quiet,
         )
         log.info("plan %s", report)
+        self.prune(now or self.clock())
         return report
+
+    def prune(self, now: datetime) -> None:
+        from sqlmodel import Session
+
+        from deadlines.db.ratelimit import prune
+
+        # Rate-limit events of addresses never seen again would otherwise stay for good.
+        keep = timedelta(minutes=max(self.settings.signup_window_minutes, 24 * 60))
+        with Session(self.engine) as session:
+            removed = prune(session=session, before=now - keep)
+            session.commit()
+        if removed:
+            log.info("pruned %d rate-limit events", removed)
 
     def publish(self, now: datetime | None = None) -> None:
         from sqlmodel import Session

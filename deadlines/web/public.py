@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from deadlines.db.ratelimit import allow, bucket
 from deadlines.feeds.catalog import FeedData, FeedSpec
 from deadlines.records import AUDIENCES, LANGUAGES
 from deadlines.reminders.subscribers import (
@@ -28,7 +29,7 @@ from deadlines.tokens import TokenError, make_token
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.links import feed_links
 from deadlines.web.pages import Pages, language
-from deadlines.web.security import allow, bucket, check_csrf, client_address
+from deadlines.web.security import check_csrf, client_address
 from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
 
 TZ_COOKIE = "tz"

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import HTTPException, Request
-from sqlalchemy import func
-from sqlmodel import Session, col, delete, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from deadlines.db.models import RateEvent
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
@@ -145,27 +139,3 @@ def check_csrf(request: Request, submitted: Any) -> None:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def bucket(kind: str, value: str) -> str:
-    """Rate-limit keys are hashed, so the table holds no addresses."""
-    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:40]}"
-
-
-def allow(*, session: Session, key: str, limit: int, window: timedelta, now: datetime) -> bool:
-    """Counts one event under `key` unless `limit` events already fell in the window.
-
-    Shared by every web process through the database; two processes racing may each let one
-    more through, which a rate limit can afford.
-    """
-    since = now - window
-    session.exec(delete(RateEvent).where(col(RateEvent.bucket) == key, col(RateEvent.at) < since))
-    count = session.exec(
-        select(func.count())
-        .select_from(RateEvent)
-        .where(col(RateEvent.bucket) == key, col(RateEvent.at) >= since)
-    ).one()
-    if count >= limit:
-        return False
-    session.add(RateEvent(bucket=key, at=now))
-    return True

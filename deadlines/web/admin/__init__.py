@@ -8,13 +8,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from deadlines.db.models import AuditEntry
+from deadlines.db.ratelimit import allow, bucket
 from deadlines.db.staff import authenticate
 from deadlines.web.admin.auth import SESSION_COOKIE, Form, Staff, session_token
 from deadlines.web.admin.context import Console
 from deadlines.web.admin.notices import notices_routes
 from deadlines.web.admin.outbox import outbox_routes
 from deadlines.web.admin.rules import rules_routes
-from deadlines.web.security import allow, bucket, client_address
+from deadlines.web.security import client_address
 
 LOGIN_LIMIT = 10  # failed or not, per username and per client, in LOGIN_WINDOW
 LOGIN_WINDOW = timedelta(minutes=15)
