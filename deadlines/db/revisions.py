@@ -18,8 +18,8 @@ from deadlines.db.convert import record_values
 from deadlines.db.models import DeadlineRow, OutboxRow, RuleRevision
 from deadlines.db.store import Change, audit, latest_revisions, sync_elections
 from deadlines.errors import DeadlinesError, NotFound
-from deadlines.feeds.catalog import FeedSpec
-from deadlines.records import AUDIENCES, LANGUAGES
+from deadlines.feeds.catalog import UPCOMING, catalog
+from deadlines.feeds.source import load_feed_data
 from deadlines.rules.edit import Key, replaced
 from deadlines.rules.evaluate import evaluate_election
 from deadlines.rules.model import RuleBook
@@ -90,7 +90,7 @@ def affected_elections(book: RuleBook, kind: str, key: str) -> list[str]:
     return sorted(e.id for e in book.elections.values() if e.ruleset == key)
 
 
-def preview(*, session: Session, kind: str, key: str, document: dict[str, Any]) -> Preview:
+def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], now: datetime) -> Preview:
     """What publishing `document` as the next revision of (kind, key) would change. Raises
     RuleErrors when the document is invalid (alone or with the other live rules)."""
     base = current_revision(session, kind, key)
@@ -126,9 +126,6 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any]) 
                 )
                 assert row.id is not None
                 changed_ids.append(row.id)
-        if any(c.election == election_id for c in result.changes):
-            for lang in LANGUAGES:
-                result.feeds += [FeedSpec(election_id, a, lang).path for a in (None, *AUDIENCES)]
     if changed_ids:
         result.pending_reminders = session.exec(
             select(func.count())
@@ -145,8 +142,12 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any]) 
                 col(OutboxRow.state) == "sent",
             )
         ).one()
-    if result.feeds:
-        result.feeds += [FeedSpec("upcoming", None, lang).path for lang in LANGUAGES]
+    changed = {c.election for c in result.changes}
+    if changed:
+        # The feeds that exist now for those elections (and the upcoming feeds that list them);
+        # a feed of an audience the change adds appears once it is published.
+        specs = catalog(load_feed_data(session=session), now.date())
+        result.feeds = [s.path for s in specs if s.election in changed or s.election == UPCOMING]
     return result
 
 

@@ -170,7 +170,7 @@ def notices_routes(router: APIRouter, console: Console) -> None:
                 )
                 try:
                     result = preview(
-                        session=session, kind="election", key=draft.election_id, document=document
+                        session=session, kind="election", key=draft.election_id, document=document, now=now
                     )
                 except (RuleErrors, RuleError) as e:
                     return notice_page(

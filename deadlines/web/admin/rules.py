@@ -128,7 +128,13 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             ]
             document = edit_election(current, day=_text(form, "day"), anchors=anchors, overrides=overrides)
             try:
-                result = preview(session=session, kind="election", key=election_id, document=document)
+                result = preview(
+                    session=session,
+                    kind="election",
+                    key=election_id,
+                    document=document,
+                    now=datetime.now(UTC),
+                )
             except (RuleErrors, RuleError) as e:
                 return election_form(
                     request, staff, election_id, document, field_errors(e, ELECTION_FIELDS), 400
@@ -172,7 +178,9 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             except RuleErrors as e:
                 return not_found(request, staff, str(e))
             try:
-                result = preview(session=session, kind="ruleset", key=ruleset_id, document=document)
+                result = preview(
+                    session=session, kind="ruleset", key=ruleset_id, document=document, now=datetime.now(UTC)
+                )
             except (RuleErrors, RuleError) as e:
                 rule = next(r for r in document["rule"] if r.get("id") == rule_id)
                 errors = field_errors(e, ("opens", "closes", "on", "hours", "title", "citation"))
@@ -243,7 +251,9 @@ def rules_routes(router: APIRouter, console: Console) -> None:
         with console.session() as session:
             try:
                 document = revision_document(session=session, kind=kind, key=key, revision=revision)
-                result = preview(session=session, kind=kind, key=key, document=document)
+                result = preview(
+                    session=session, kind=kind, key=key, document=document, now=datetime.now(UTC)
+                )
             except NotFound as e:
                 return not_found(request, staff, str(e))
             except (RuleErrors, RuleError) as e:
