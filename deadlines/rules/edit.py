@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deadlines.errors import RuleError, RuleErrors
-from deadlines.rules.loader import rulebook_from_documents
+from deadlines.rules.loader import evaluation_errors, rulebook_from_documents
 from deadlines.rules.model import RuleBook
 
 Key = tuple[str, str]  # (kind, key): ("election", id) or ("ruleset", id)
@@ -87,17 +87,10 @@ def replaced(
 
     Raises RuleErrors; every election is evaluated, so a change that makes a window close before
     it opens is caught here, not after publishing."""
-    from deadlines.rules.evaluate import evaluate_election
-
     merged = dict(documents)
     merged[key] = (document, documents[key][1] if key in documents else None)
     book = rulebook_from_documents((kind, doc, file) for (kind, _), (doc, file) in merged.items())
-    errors: list[RuleError] = []
-    for election in book.elections.values():
-        try:
-            evaluate_election(book, election.id)
-        except RuleError as e:
-            errors.append(e)
+    errors = evaluation_errors(book)
     if errors:
         raise RuleErrors(errors)
     return book

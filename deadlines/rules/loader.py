@@ -565,18 +565,24 @@ def load_rules(directory: str | Path) -> RuleBook:
     book, cross_errors = build_rulebook(everything.rulesets, everything.elections, everything.broken)
     errors += cross_errors
     if not errors:
-        # Evaluate every election once: a window that closes before it opens across anchors
-        # (cause vs election day) only shows once the dates are known.
-        from deadlines.rules.evaluate import evaluate_election
-
-        for election in book.elections.values():
-            try:
-                evaluate_election(book, election.id)
-            except RuleError as e:
-                errors.append(e)
+        errors = evaluation_errors(book)
     if errors:
         raise RuleErrors(errors)
     return book
+
+
+def evaluation_errors(book: RuleBook) -> list[RuleError]:
+    """Evaluate every election once: a window that closes before it opens across anchors (cause
+    vs election day) only shows once the dates are known."""
+    from deadlines.rules.evaluate import evaluate_election
+
+    errors: list[RuleError] = []
+    for election in book.elections.values():
+        try:
+            evaluate_election(book, election.id)
+        except RuleError as e:
+            errors.append(e)
+    return errors
 
 
 def rulebook_from_documents(documents: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> RuleBook:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -33,9 +34,6 @@ from deadlines.web.security import check_csrf, client_address
 from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
 
 TZ_COOKIE = "tz"
-Text = Annotated[str, Form()]
-OptionalText = Annotated[str | None, Form()]
-Choices = Annotated[list[str], Form()]
 
 
 def _form_fields(
@@ -49,6 +47,33 @@ def _form_fields(
         "audiences": audiences,
         "triggers": triggers,
     }
+
+
+class SignUpForm(BaseModel):
+    """The sign-up and preferences forms (the same fields; preferences has no email)."""
+
+    email: str = ""
+    language: str = "en"
+    timezone: str = ""
+    elections: list[str] = []
+    audiences: list[str] = []
+    triggers: list[str] = []
+    csrf_token: str | None = None
+
+    def sign_up(self, email: str) -> SignUp:
+        return SignUp(
+            email=email,
+            language=self.language,
+            timezone=self.timezone.strip(),
+            elections=tuple(self.elections),
+            audiences=tuple(self.audiences),
+            triggers=tuple(self.triggers) if self.triggers else None,
+        )
+
+    def fields(self) -> dict[str, Any]:
+        return _form_fields(
+            self.email, self.language, self.timezone, self.elections, self.audiences, self.triggers
+        )
 
 
 def _field_of(error: SubscriberError) -> str:
@@ -140,27 +165,12 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         return pages.render(request, "subscribe.html", {"form": form_context(d, values, {})})
 
     @router.post("/subscribe", response_class=HTMLResponse)
-    def subscribe(
-        request: Request,
-        email: Text = "",
-        language_: Annotated[str, Form(alias="language")] = "en",
-        timezone: Text = "",
-        elections: Choices | None = None,
-        audiences: Choices | None = None,
-        triggers: Choices | None = None,
-        csrf_token: OptionalText = None,
-    ) -> HTMLResponse:
-        check_csrf(request, csrf_token)
+    def subscribe(request: Request, form: Annotated[SignUpForm, Form()]) -> HTMLResponse:
+        check_csrf(request, form.csrf_token)
         d = data()
-        values = _form_fields(email, language_, timezone, elections or [], audiences or [], triggers or [])
-        request_ = SignUp(
-            email=email,
-            language=language_,
-            timezone=timezone.strip(),
-            elections=tuple(elections or ()),
-            audiences=tuple(audiences or ()),
-            triggers=tuple(triggers) if triggers else None,
-        )
+        values = form.fields()
+        request_ = form.sign_up(form.email)
+        email, language_ = form.email, form.language
         moment = datetime.now(UTC)
         window = timedelta(minutes=settings.signup_window_minutes)
         try:
@@ -228,17 +238,8 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         return pages.render(request, "preferences.html", context)
 
     @router.post("/preferences/{token}", response_class=HTMLResponse)
-    def preferences_save(
-        request: Request,
-        token: str,
-        language_: Annotated[str, Form(alias="language")] = "en",
-        timezone: Text = "",
-        elections: Choices | None = None,
-        audiences: Choices | None = None,
-        triggers: Choices | None = None,
-        csrf_token: OptionalText = None,
-    ) -> Response:
-        check_csrf(request, csrf_token)
+    def preferences_save(request: Request, token: str, form: Annotated[SignUpForm, Form()]) -> Response:
+        check_csrf(request, form.csrf_token)
         d = data()
         moment = datetime.now(UTC)
         try:
@@ -253,14 +254,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
                 update_preferences(
                     session=session,
                     subscriber=subscriber,
-                    request=SignUp(
-                        email=subscriber.email,
-                        language=language_,
-                        timezone=timezone.strip(),
-                        elections=tuple(elections or ()),
-                        audiences=tuple(audiences or ()),
-                        triggers=tuple(triggers) if triggers else None,
-                    ),
+                    request=form.sign_up(subscriber.email),
                     known_elections=sorted(d.election_ids),
                     now=moment,
                 )
@@ -268,9 +262,12 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         except TokenError as e:
             return pages.message(request, 400, title="", text=str(e), kind="link_invalid")
         except SubscriberError as e:
-            values = _form_fields("", language_, timezone, elections or [], audiences or [], triggers or [])
             errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
-            context = {"form": form_context(d, values, errors), "token": token, "unsubscribe_token": None}
+            context = {
+                "form": form_context(d, form.fields(), errors),
+                "token": token,
+                "unsubscribe_token": None,
+            }
             return pages.render(request, "preferences.html", context, 400)
         return RedirectResponse(f"/preferences/{token}?saved=1", status_code=303)
 
