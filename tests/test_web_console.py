@@ -37,6 +37,8 @@ def test_moving_election_day_previews_then_publishes_new_dates(site_any_db: Site
     old = _event(before, ABSENTEE)
     assert "DTSTART;TZID=Asia/Seoul:20280212T" in old and "SEQUENCE:1" in old
 
+    election_page = f"/elections/{ELECTION_2028}"
+    assert "Sat 12 Feb 2028, 24:00 KST" in site.client.get(election_page).text  # now in the page cache
     page = _preview_move(site, "2028-04-19")
     # The preview shows old -> new and changes nothing yet.
     assert "2027-11-14 .. 2028-02-12" in page and "2027-11-21 .. 2028-02-19" in page
@@ -56,6 +58,8 @@ def test_moving_election_day_previews_then_publishes_new_dates(site_any_db: Site
     assert published.status_code == 303, published.text[:500]
     after = _event(site.client.get(f"/calendars/{ELECTION_2028}.overseas.en.ics").text, ABSENTEE)
     assert "DTSTART;TZID=Asia/Seoul:20280219T" in after and "SEQUENCE:2" in after
+    # The cached page gave way to the new snapshot at once.
+    assert "Sat 19 Feb 2028, 24:00 KST" in site.client.get(election_page).text
     # The static file is republished too.
     assert "20280219" in (site.settings.calendars_dir / f"{ELECTION_2028}.overseas.en.ics").read_text()
     with Session(site.engine) as session:

@@ -164,3 +164,25 @@ def test_api_lists_elections_and_deadlines(site: Site) -> None:
     spec = site.client.get("/openapi.json").json()
     assert {"/api/elections", "/api/elections/{election_id}/deadlines"} <= set(spec["paths"])
     assert not any(p.startswith("/admin") for p in spec["paths"])
+
+
+def test_cached_pages_carry_each_visitors_own_csrf_token(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
+    first = site.client.get(f"/elections/{ELECTION_2028}")
+    token = site.client.cookies.get("csrf")
+    assert token and f'value="{token}"' in first.text
+    with TestClient(site.client.app, base_url="https://testserver") as other:
+        second = other.get(f"/elections/{ELECTION_2028}")
+        other_token = other.cookies.get("csrf")
+        assert other_token and other_token != token
+        assert f'value="{other_token}"' in second.text and token not in second.text
+        assert second.text.replace(other_token, token) == first.text
+        # The cached page still sets no cookie for a visitor who has one.
+        assert "set-cookie" not in other.get(f"/elections/{ELECTION_2028}").headers
+        # Korean visitors get the Korean page, not the cached English one.
+        assert (
+            "국외부재자 신고"
+            in other.get(f"/elections/{ELECTION_2028}", headers={"accept-language": "ko"}).text
+        )
+        assert other.head(f"/elections/{ELECTION_2028}").content == b""

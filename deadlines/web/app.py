@@ -25,6 +25,7 @@ from deadlines.web.api import api_router
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.feedroute import FeedEndpoint
 from deadlines.web.links import feed_links, links_router
+from deadlines.web.pagecache import PageCache, PageFront
 from deadlines.web.pages import Pages
 from deadlines.web.public import public_router
 from deadlines.web.security import LimitBody, SecurityHeaders
@@ -42,7 +43,8 @@ def create_app(settings: Settings) -> Any:
         refresh_seconds=settings.feed_refresh_seconds,
         max_age=settings.feed_cache_seconds,
     )
-    pages = Pages(settings)
+    page_cache = PageCache(cache)
+    pages = Pages(settings, page_cache)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -98,7 +100,8 @@ def create_app(settings: Settings) -> Any:
     limited = LimitBody(
         app, default=settings.max_request_bytes, larger={"/admin/notices": settings.max_notice_bytes + 65536}
     )
-    return FeedEndpoint(SecurityHeaders(limited), cache, app)
+    front = PageFront(limited, page_cache, secure=settings.cookie_secure)
+    return FeedEndpoint(SecurityHeaders(front), cache, app)
 
 
 def app_from_env() -> Any:

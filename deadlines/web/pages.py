@@ -14,6 +14,7 @@ from deadlines.feeds.text import AUDIENCE_NAMES
 from deadlines.records import LANGUAGES
 from deadlines.settings import Settings
 from deadlines.web.i18n import LANG_COOKIE, negotiate, words
+from deadlines.web.pagecache import TOKEN_PLACEHOLDER, PageCache, page_key
 from deadlines.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -35,9 +36,10 @@ def switch_url(request: Request, lang: str) -> str:
 
 
 class Pages:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, cache: PageCache | None = None) -> None:
         self.settings = settings
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.cache = cache
 
     def render(
         self,
@@ -46,20 +48,20 @@ class Pages:
         context: dict[str, Any] | None = None,
         status: int = 200,
         lang: str | None = None,
+        cache_zone: str | bool | None = False,
     ) -> HTMLResponse:
-        """`lang` overrides the negotiated language (the one a visitor just chose in a form)."""
+        """`lang` overrides the negotiated language (the one a visitor just chose in a form).
+        `cache_zone` (the visitor's zone, or None for the official one) marks a page that is the
+        same for every visitor of that language and zone: it is kept in the page cache."""
         lang = lang if lang in LANGUAGES else language(request)
         token = csrf_token(request)
-        full = {
-            "lang": lang,
-            "t": words(lang),
-            "audience_names": AUDIENCE_NAMES[lang],
-            "switch_url": switch_url(request, lang),
-            "csrf_field": CSRF_FIELD,
-            "csrf_token": token,
-            **(context or {}),
-        }
-        response = self.templates.TemplateResponse(request, name, full, status_code=status)
+        if cache_zone is not False and self.cache is not None and not request.url.query:
+            key = page_key(request.url.path, lang, cache_zone if isinstance(cache_zone, str) else None)
+            body = self._body(request, name, lang, TOKEN_PLACEHOLDER, context)
+            self.cache.put(key, body.encode(), status)
+            response = HTMLResponse(body.replace(TOKEN_PLACEHOLDER, token), status_code=status)
+        else:
+            response = HTMLResponse(self._body(request, name, lang, token, context), status_code=status)
         response.headers["cache-control"] = "no-store" if name.startswith("admin/") else "private, max-age=0"
         response.headers["vary"] = "Accept-Language, Cookie"
         secure = self.settings.cookie_secure
@@ -68,6 +70,21 @@ class Pages:
         if getattr(request.state, "new_csrf", None) == token:
             response.set_cookie(CSRF_COOKIE, token, secure=secure, httponly=True, samesite="lax")
         return response
+
+    def _body(
+        self, request: Request, name: str, lang: str, token: str, context: dict[str, Any] | None
+    ) -> str:
+        full = {
+            "lang": lang,
+            "t": words(lang),
+            "audience_names": AUDIENCE_NAMES[lang],
+            "switch_url": switch_url(request, lang),
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": token,
+            "request": request,
+            **(context or {}),
+        }
+        return self.templates.get_template(name).render(full)
 
     def message(self, request: Request, status: int, title: str, text: str, **extra: Any) -> HTMLResponse:
         return self.render(request, "message.html", {"title": title, "text": text, **extra}, status)

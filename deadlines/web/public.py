@@ -29,11 +29,10 @@ from deadlines.settings import Settings
 from deadlines.tokens import TokenError, make_token
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.links import feed_links
+from deadlines.web.pagecache import TZ_COOKIE
 from deadlines.web.pages import Pages, language
 from deadlines.web.security import check_csrf, client_address
 from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
-
-TZ_COOKIE = "tz"
 
 
 def _form_fields(
@@ -113,7 +112,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
             elections.append(
                 {"info": e, "next": rows(nxt, zone or e.timezone, lang, moment, chronological=False)}
             )
-        return pages.render(request, "index.html", {"elections": elections, "zone": zone})
+        return pages.render(request, "index.html", {"elections": elections, "zone": zone}, cache_zone=zone)
 
     @router.get("/elections/{election_id}", response_class=HTMLResponse)
     def election(request: Request, election_id: str, tz: str | None = None) -> HTMLResponse:
@@ -137,7 +136,9 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
             "feeds": feeds,
             "form": form_context(d, _form_fields("", lang, zone, [info.id], [], []), {}),
         }
-        response = pages.render(request, "election.html", context)
+        response = pages.render(
+            request, "election.html", context, cache_zone=valid_zone(request.cookies.get(TZ_COOKIE))
+        )
         if valid_zone(tz):
             response.set_cookie(
                 TZ_COOKIE, zone, max_age=365 * 24 * 3600, secure=settings.cookie_secure, samesite="lax"

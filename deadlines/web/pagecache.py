@@ -1,0 +1,136 @@
+"""Rendered public pages kept for a minute, served in front of the framework like the feeds.
+
+The home page and election pages are the same for every visitor with the same language and
+time zone, apart from the CSRF token in the sign-up form. They are rendered once with a
+placeholder for the token and stored per (path, language, zone) for the current feed snapshot;
+a visitor's request is answered by swapping in their token. A minute's lifetime bounds how long
+"passed" marks and the next deadlines can lag behind the clock; a new snapshot (a rules change)
+replaces every page at once.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+
+from deadlines.web.feedcache import FeedCache
+from deadlines.web.i18n import LANG_COOKIE, negotiate
+from deadlines.web.timeline import valid_zone
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+TOKEN_PLACEHOLDER = "csrf-token-placeholder"  # never sent: replaced by each visitor's token
+TZ_COOKIE = "tz"
+LIFETIME = 60.0
+MAX_PAGES = 512
+
+
+@dataclass(frozen=True)
+class Page:
+    snapshot: int
+    expires: float
+    parts: tuple[bytes, ...]  # the body split where the visitor's CSRF token goes
+    status: int
+
+
+def page_key(path: str, lang: str, zone: str | None) -> tuple[str, str, str | None]:
+    return (path, lang, zone)
+
+
+class PageCache:
+    def __init__(self, feeds: FeedCache, clock: Callable[[], float] = time.monotonic) -> None:
+        self.feeds = feeds
+        self.clock = clock
+        self.pages: OrderedDict[tuple[str, str, str | None], Page] = OrderedDict()
+
+    def snapshot(self) -> int:
+        return id(self.feeds.state)
+
+    def get(self, key: tuple[str, str, str | None]) -> Page | None:
+        page = self.pages.get(key)
+        if page is None or page.snapshot != self.snapshot() or page.expires < self.clock():
+            return None
+        return page
+
+    def put(self, key: tuple[str, str, str | None], body: bytes, status: int) -> None:
+        parts = tuple(body.split(TOKEN_PLACEHOLDER.encode()))
+        self.pages[key] = Page(self.snapshot(), self.clock() + LIFETIME, parts, status)
+        self.pages.move_to_end(key)
+        while len(self.pages) > MAX_PAGES:
+            self.pages.popitem(last=False)
+
+
+def _cookies(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in headers:
+        if name == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header: treat as none, the framework will too
+                return {}
+    return {k: m.value for k, m in jar.items()}
+
+
+def _cacheable(path: str) -> bool:
+    if path == "/":
+        return True
+    rest = path.removeprefix("/elections/")
+    return rest != path and bool(rest) and "/" not in rest
+
+
+class PageFront:
+    """Answers GET / and GET /elections/{id} from the page cache; everything else, and every
+    miss, goes to the framework (which renders and fills the cache)."""
+
+    def __init__(self, app: ASGIApp, pages: PageCache, *, secure: bool) -> None:
+        self.app = app
+        self.pages = pages
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or scope.get("query_string")
+            or not _cacheable(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = scope["headers"]
+        cookies = _cookies(headers)
+        accept = next((v.decode("latin-1") for k, v in headers if k == b"accept-language"), None)
+        lang = negotiate(None, cookies.get(LANG_COOKIE), accept)
+        key = page_key(scope["path"], lang, valid_zone(cookies.get(TZ_COOKIE)))
+        page = self.pages.get(key)
+        if page is None:
+            await self.app(scope, receive, send)
+            return
+        token = cookies.get("csrf", "")
+        extra: list[tuple[bytes, bytes]] = []
+        if len(page.parts) > 1 and (len(token) != 32 or not all(c in "0123456789abcdef" for c in token)):
+            token = secrets.token_hex(16)
+            flags = "; Secure" if self.secure else ""
+            extra.append((b"set-cookie", f"csrf={token}; HttpOnly; Path=/; SameSite=lax{flags}".encode()))
+        body = token.encode().join(page.parts)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": page.status,
+                "headers": [
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"private, max-age=0"),
+                    (b"vary", b"Accept-Language, Cookie"),
+                    *extra,
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
