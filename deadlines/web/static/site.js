@@ -1,19 +1,9 @@
-// Optional helpers; every page works without them.
+// The one thing scripts do here: pre-fill the visitor's time zone. Every page works without it.
 (function () {
   // Pre-fill the visitor's time zone where a form asks for one and it is still empty.
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
   document.querySelectorAll("input[data-prefill-zone]").forEach(function (input) {
     if (!input.value && zone) { input.value = zone; }
-  });
-  // "Copy the link" buttons copy their feed address.
-  document.querySelectorAll("button[data-copy]").forEach(function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var text = button.getAttribute("data-copy");
-      if (navigator.clipboard) {
-        navigator.clipboard.writeText(text).then(function () { button.textContent = button.getAttribute("data-done"); });
-      }
-    });
   });
 })();
