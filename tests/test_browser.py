@@ -148,10 +148,18 @@ def test_korean_visitor_signs_up_confirms_and_unsubscribes_with_one_click(
     _wait_for(lambda: ELECTION_2028 in driver.current_url)  # type: ignore[attr-defined]
     assert "국외부재자 신고" in driver.page_source  # type: ignore[attr-defined]
     _shot(driver, "election-ko")
+    driver.set_window_size(390, 844)  # type: ignore[attr-defined]  # a phone
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 390  # type: ignore[attr-defined]
+    _shot(driver, "election-ko-phone")
+    driver.set_window_size(1200, 1600)  # type: ignore[attr-defined]
 
     form = driver.find_element(By.CSS_SELECTOR, "form[action='/subscribe']")  # type: ignore[attr-defined]
     form.find_element(By.ID, "email").send_keys("voter.la@example.org")
     zone = form.find_element(By.ID, "timezone")
+    # The page's one script pre-filled the browser's own zone.
+    assert zone.get_attribute("value") == driver.execute_script(  # type: ignore[attr-defined]
+        "return Intl.DateTimeFormat().resolvedOptions().timeZone"
+    )
     zone.clear()
     zone.send_keys("America/Los_Angeles")
     form.find_element(By.CSS_SELECTOR, "input[name='audiences'][value='overseas']").click()

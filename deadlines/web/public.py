@@ -121,7 +121,8 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         if info is None:
             return pages.message(request, 404, title="", text="", kind="not_found")
         lang = language(request)
-        zone = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE)) or info.timezone
+        chosen = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE))
+        zone = chosen or info.timezone
         moment = now()
         feeds = []
         for audience in (None, "overseas"):
@@ -134,7 +135,8 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
             "zone_invalid": bool(tz) and valid_zone(tz) is None,
             "rows": rows(records_of(d, info.id), zone, lang, moment, include_cancelled=True),
             "feeds": feeds,
-            "form": form_context(d, _form_fields("", lang, zone, [info.id], [], []), {}),
+            # Empty unless the visitor chose a zone, so the page's script can offer the browser's.
+            "form": form_context(d, _form_fields("", lang, chosen or "", [info.id], [], []), {}),
         }
         response = pages.render(
             request, "election.html", context, cache_zone=valid_zone(request.cookies.get(TZ_COOKIE))
