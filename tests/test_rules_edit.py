@@ -183,3 +183,18 @@ def test_export_writes_new_files(book: RuleBook) -> None:
     assert [r["id"] for r in out["rule"]][-1] == "added-rule" and rs.rules[0].id not in [
         r["id"] for r in out["rule"]
     ]
+
+
+def test_line_breaks_in_titles_are_refused(book: RuleBook) -> None:
+    docs = _documents(book)
+    key = ("ruleset", "kr-national-assembly")
+    bad = edit_rule(
+        docs[key][0], "overseas-absentee-report", {"title_en": "Report\r\nBcc: victim@example.org"}
+    )
+    with pytest.raises(RuleErrors) as caught:
+        replaced(docs, key, bad)
+    assert "line breaks are not allowed" in field_errors(caught.value, ("title",))["title"]
+    election = copy.deepcopy(docs[("election", E2028)][0])
+    election["name"] = {"en": "23rd\nelection", "ko": "제23대"}
+    with pytest.raises(RuleErrors, match="line breaks"):
+        replaced(docs, ("election", E2028), election)

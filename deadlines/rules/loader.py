@@ -166,6 +166,15 @@ def _languages(value: Any) -> dict[str, str]:
     return {lang: _string(value[lang]) for lang in LANGUAGES}
 
 
+def _titles(value: Any) -> dict[str, str]:
+    """Names and titles end up in email subjects and calendar summaries: one line each."""
+    titles = _languages(value)
+    for lang, text in titles.items():
+        if any(c in text for c in "\r\n\x00"):
+            raise ValueError(f"{lang}: line breaks are not allowed in a name or title, got {text!r}")
+    return titles
+
+
 def _zone(value: Any) -> str:
     text = _string(value)
     try:
@@ -241,7 +250,7 @@ def _check_rule(c: _FileChecker, table: Any, index: int, ruleset_id: str, anchor
     item = f"rule {rid or raw_id or '#' + str(index + 1)}"
     key = raw_id if isinstance(raw_id, str) else None
     c.unknown_fields(table, RULE_FIELDS, item, key)
-    title = c.get(table, "title", _languages, item, key)
+    title = c.get(table, "title", _titles, item, key)
     description = c.get(table, "description", _languages, item, key, required=False) or {}
     audiences = c.get(table, "audiences", _audiences, item, key)
     kind = c.get(table, "kind", _choice(KINDS), item, key)
@@ -311,7 +320,7 @@ def _check_ruleset(c: _FileChecker, table: Any, rules: Any) -> RuleSet | None:
     rsid = c.get(table, "id", _slug, "ruleset", None)
     item = f"ruleset {rsid or raw_id or '?'}"
     c.unknown_fields(table, RULESET_FIELDS, item, raw_id)
-    name = c.get(table, "name", _languages, item, raw_id)
+    name = c.get(table, "name", _titles, item, raw_id)
     country = c.get(table, "country", _string, item, raw_id)
     subdivision = c.get(table, "subdivision", _string, item, raw_id, required=False)
     zone = c.get(table, "timezone", _zone, item, raw_id)
@@ -404,7 +413,7 @@ def _check_election(c: _FileChecker, table: Any, index: int) -> Election | None:
     eid = c.get(table, "id", _slug, f"election #{index + 1}", None)
     item = f"election {eid or raw_id or '#' + str(index + 1)}"
     c.unknown_fields(table, ELECTION_FIELDS, item, raw_id)
-    name = c.get(table, "name", _languages, item, raw_id)
+    name = c.get(table, "name", _titles, item, raw_id)
     ruleset = c.get(table, "ruleset", _slug, item, raw_id)
     day = c.get(table, "day", _date, item, raw_id)
     anchors = c.get(table, "anchors", _anchor_dates, item, raw_id, required=False) or {}
