@@ -271,3 +271,65 @@ def test_audit_page_lists_console_changes(site: Site) -> None:
     page = site.client.get("/admin/audit")
     assert page.status_code == 200 and page.text.count("<tr><td>") == min(count, 100)
     assert datetime.now(UTC).strftime("%Y-%m-%d") in page.text
+
+
+def test_preview_counts_reminders_to_replan_and_corrections_and_publish_delivers_them(site: Site) -> None:
+    from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription
+
+    now = datetime.now(UTC)
+    with Session(site.engine) as session:
+        deadline = session.exec(
+            select(DeadlineRow).where(
+                DeadlineRow.election_id == ELECTION_2028, DeadlineRow.slug == "overseas-absentee-report"
+            )
+        ).one()
+        for i, state in enumerate(("pending", "sent")):
+            subscriber = Subscriber(
+                email=f"v{i}@example.org", language="en", timezone="America/Los_Angeles", status="active"
+            )
+            session.add(subscriber)
+            session.flush()
+            assert subscriber.id is not None
+            sub = Subscription(subscriber_id=subscriber.id, election_id=ELECTION_2028, audiences=["overseas"])
+            session.add(sub)
+            session.flush()
+            session.add(
+                OutboxRow(
+                    kind="reminder",
+                    subscriber_id=subscriber.id,
+                    subscription_id=sub.id,
+                    deadline_id=deadline.id,
+                    trigger="P7D",
+                    due_at=datetime(2028, 2, 5, 15, tzinfo=UTC),
+                    close_at=datetime(2028, 2, 12, 15, tzinfo=UTC),
+                    revision=deadline.revision,
+                    state=state,
+                    sent_at=now if state == "sent" else None,
+                    created_at=now,
+                )
+            )
+        session.commit()
+    site.login("editor")
+    page = _preview_move(site, "2028-04-19")
+    assert (
+        '<strong id="pending-count">1</strong>' in page and '<strong id="correction-count">1</strong>' in page
+    )
+    done = site.post(
+        "/admin/publish",
+        {
+            "kind": "election",
+            "key": ELECTION_2028,
+            "document": hidden(page, "document"),
+            "base_revision": hidden(page, "base_revision"),
+        },
+    )
+    assert done.status_code == 303 and "1 correction" in done.headers["location"].replace("%20", " ")
+    with Session(site.engine) as session:
+        rows = {(r.kind, r.state): r for r in session.exec(select(OutboxRow))}
+        moved = rows[("reminder", "pending")]
+        # Re-planned for the new close (19 Feb 2028, 24:00 KST), 7 days before.
+        assert (
+            moved.close_at == datetime(2028, 2, 19, 15, tzinfo=UTC)
+            and moved.due_at.date().isoformat() == "2028-02-12"
+        )
+        assert ("correction", "pending") in rows
