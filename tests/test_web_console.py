@@ -333,3 +333,28 @@ def test_preview_counts_reminders_to_replan_and_corrections_and_publish_delivers
             and moved.due_at.date().isoformat() == "2028-02-12"
         )
         assert ("correction", "pending") in rows
+
+
+def test_notice_upload_of_an_html_page_and_refusals(site: Site) -> None:
+    site.login("editor")
+    html = (SAMPLE_NOTICE.parent / "nec-2023-11.html").read_bytes()
+    uploaded = site.client.post(
+        "/admin/notices",
+        data={"csrf_token": site.csrf(), "election": ""},
+        files={"file": ("nec-2023-11.html", html, "text/html")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303, uploaded.text[:300]
+    page = site.client.get(uploaded.headers["location"]).text
+    assert "nec-2023-11.html" in page and "kr-2024-national-assembly" in page and "<mark" in page
+    binary = site.client.post(
+        "/admin/notices",
+        data={"csrf_token": site.csrf()},
+        files={"file": ("scan.pdf", b"%PDF-1.7\x00\x01\x02", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert binary.status_code == 400 and "scan.pdf" in binary.text
+    empty = site.post("/admin/notices", {"text": "   "})
+    assert empty.status_code == 400
+    bad_date = site.post("/admin/notices", {"text": "On 3 Apr, 2028.", "published": "yesterday"})
+    assert bad_date.status_code == 400 and "published: expected YYYY-MM-DD" in bad_date.text

@@ -1,6 +1,6 @@
 """Console logins: session cookies signed with the secret key, roles, CSRF on every form."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -47,11 +47,15 @@ def session_token(secret: str, user: StaffUser, hours: float, now: datetime) -> 
     )
 
 
-async def form_data(request: Request) -> FormData:
-    """The posted form with its CSRF token checked: every console form goes through here."""
+async def form_data(request: Request) -> AsyncIterator[FormData]:
+    """The posted form with its CSRF token checked: every console form goes through here.
+    Uploaded files are closed (their temporary files removed) when the request is done."""
     form = await request.form()
-    check_csrf(request, form.get(CSRF_FIELD))
-    return form
+    try:
+        check_csrf(request, form.get(CSRF_FIELD))
+        yield form
+    finally:
+        await form.close()
 
 
 Form = Annotated[FormData, Depends(form_data)]
