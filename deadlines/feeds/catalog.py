@@ -36,6 +36,9 @@ class FeedData:
     def election_ids(self) -> frozenset[str]:
         return frozenset(e.id for e in self.elections)
 
+    def election(self, election_id: str) -> ElectionInfo | None:
+        return next((e for e in self.elections if e.id == election_id), None)
+
 
 @dataclass(frozen=True)
 class FeedSettings:

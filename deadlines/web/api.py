@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from deadlines.feeds.catalog import FeedData, FeedSpec
-from deadlines.records import DeadlineRecord, format_time
+from deadlines.records import DeadlineRecord, record_to_json
 from deadlines.settings import Settings
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.links import feed_links
@@ -54,38 +54,16 @@ class Problem(BaseModel):
 
 
 def _deadline(r: DeadlineRecord) -> DeadlinePublic:
-    return DeadlinePublic(
-        id=r.id,
-        election=r.election_id,
-        title=dict(r.title),
-        description=dict(r.description),
-        kind=r.kind,
-        audiences=list(r.audiences),
-        opens=r.opens,
-        closes=r.closes,
-        opens_time=format_time(r.opens_time),
-        closes_time=format_time(r.closes_time),
-        local_time=r.local_time,
-        opens_at=r.opening_instant(),
-        closes_at=r.closing_instant(),
-        timezone=r.timezone,
-        status=r.status,
-        revision=r.revision,
-        source=dict(r.source),
-    )
+    # The API shape is the record's JSON shape (as `deadlines list --json` prints it), typed.
+    return DeadlinePublic.model_validate(record_to_json(r))
 
 
 def api_router(settings: Settings, cache: FeedCache) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["elections"])
     base = settings.base_url.rstrip("/")
 
-    def data() -> FeedData:
-        if cache.data is None:
-            cache.refresh()
-        return cache.data or FeedData((), ())
-
     def election(d: FeedData, election_id: str) -> ElectionPublic:
-        e = next((e for e in d.elections if e.id == election_id), None)
+        e = d.election(election_id)
         if e is None:
             raise HTTPException(status_code=404, detail=f"no election {election_id!r}")
         return ElectionPublic(
@@ -100,7 +78,7 @@ def api_router(settings: Settings, cache: FeedCache) -> APIRouter:
     @router.get("/elections", response_model=list[ElectionPublic], summary="Published elections")
     def elections() -> list[ElectionPublic]:
         """Every published election, soonest first."""
-        d = data()
+        d = cache.current()
         return [election(d, e.id) for e in d.elections]
 
     @router.get(
@@ -111,7 +89,7 @@ def api_router(settings: Settings, cache: FeedCache) -> APIRouter:
     )
     def deadlines(election_id: str) -> DeadlineList:
         """All deadlines of the election, cancelled ones included (status tells)."""
-        d = data()
+        d = cache.current()
         info = election(d, election_id)
         return DeadlineList(election=info, deadlines=[_deadline(r) for r in records_of(d, election_id)])
 

@@ -137,6 +137,13 @@ class FeedCache:
     def data(self) -> FeedData | None:
         return self.state.data
 
+    def current(self) -> FeedData:
+        """The snapshot for pages and the API: loaded now if the background refresh has not yet
+        (an app used without its lifespan), empty while the database cannot be read."""
+        if self.state.data is None:
+            self.refresh()
+        return self.state.data or FeedData((), ())
+
     def feed(self, spec: FeedSpec, alarms: tuple[timedelta, ...] = ()) -> Entry | None:
         state = self.state
         if state.data is None:

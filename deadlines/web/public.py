@@ -82,11 +82,6 @@ def _field_of(error: SubscriberError) -> str:
 def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def data() -> FeedData:
-        if cache.data is None:
-            cache.refresh()
-        return cache.data or FeedData((), ())
-
     def now() -> datetime:
         return cache.clock()
 
@@ -102,7 +97,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
 
     @router.get("/", response_class=HTMLResponse)
     def index(request: Request) -> HTMLResponse:
-        d = data()
+        d = cache.current()
         moment = now()
         lang = language(request)
         zone = valid_zone(request.cookies.get(TZ_COOKIE))
@@ -116,8 +111,8 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
 
     @router.get("/elections/{election_id}", response_class=HTMLResponse)
     def election(request: Request, election_id: str, tz: str | None = None) -> HTMLResponse:
-        d = data()
-        info = next((e for e in d.elections if e.id == election_id), None)
+        d = cache.current()
+        info = d.election(election_id)
         if info is None:
             return pages.message(request, 404, title="", text="", kind="not_found")
         lang = language(request)
@@ -149,7 +144,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
 
     @router.get("/elections/{election_id}/qr.svg")
     def qr(election_id: str, audience: str | None = None, lang: str = "en") -> Response:
-        d = data()
+        d = cache.current()
         if election_id not in d.election_ids or audience not in (None, *AUDIENCES) or lang not in LANGUAGES:
             return Response("no such feed\n", status_code=404, media_type="text/plain")
         links = feed_links(settings.base_url, FeedSpec(election_id, audience, lang).path)
@@ -161,7 +156,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
 
     @router.get("/subscribe", response_class=HTMLResponse)
     def subscribe_form(request: Request, election: str | None = None, tz: str | None = None) -> HTMLResponse:
-        d = data()
+        d = cache.current()
         chosen = [election] if election in d.election_ids else []
         zone = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE)) or ""
         values = _form_fields("", language(request), zone, chosen, [], [])
@@ -170,7 +165,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
     @router.post("/subscribe", response_class=HTMLResponse)
     def subscribe(request: Request, form: Annotated[SignUpForm, Form()]) -> HTMLResponse:
         check_csrf(request, form.csrf_token)
-        d = data()
+        d = cache.current()
         values = form.fields()
         request_ = form.sign_up(form.email)
         email, language_ = form.email, form.language
@@ -217,7 +212,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
 
     @router.get("/preferences/{token}", response_class=HTMLResponse)
     def preferences_form(request: Request, token: str) -> HTMLResponse:
-        d = data()
+        d = cache.current()
         try:
             with Session(engine) as session:
                 subscriber = subscriber_for_token(
@@ -243,7 +238,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
     @router.post("/preferences/{token}", response_class=HTMLResponse)
     def preferences_save(request: Request, token: str, form: Annotated[SignUpForm, Form()]) -> Response:
         check_csrf(request, form.csrf_token)
-        d = data()
+        d = cache.current()
         moment = datetime.now(UTC)
         try:
             with Session(engine) as session:

@@ -9,7 +9,6 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from deadlines.db.models import OutboxRow, Subscriber
-from deadlines.feeds.catalog import FeedData
 from deadlines.mail.render import MailJob, Renderer
 from deadlines.mail.smtp import SENT, Connection
 from deadlines.reminders.subscribers import SubscriberError, normalise_email
@@ -60,7 +59,7 @@ def outbox_routes(router: APIRouter, console: Console) -> None:
             return page(request, staff, str(e), 400)
         language = "ko" if form.get("language") == "ko" else "en"
         now = datetime.now(UTC)
-        data = console.cache.data or FeedData((), ())
+        data = console.cache.current()
         upcoming = next_deadlines([i.record for i in data.items], now, count=1)
         if not upcoming:
             return page(request, staff, "no deadline ahead to write a reminder about", 400)
