@@ -145,8 +145,8 @@ def test_korean_visitor_signs_up_confirms_and_unsubscribes_with_one_click(
     assert "다가오는 선거" in driver.page_source  # type: ignore[attr-defined]
     _shot(driver, "home-ko")
     driver.find_element(By.LINK_TEXT, "제23대 국회의원선거").click()  # type: ignore[attr-defined]
-    _wait_for(lambda: ELECTION_2028 in driver.current_url)  # type: ignore[attr-defined]
-    assert "국외부재자 신고" in driver.page_source  # type: ignore[attr-defined]
+    # The address changes before the new page is loaded: wait for what the page shows.
+    _wait_for(lambda: ELECTION_2028 in driver.current_url and "국외부재자 신고" in driver.page_source)  # type: ignore[attr-defined]
     _shot(driver, "election-ko")
     driver.set_window_size(390, 844)  # type: ignore[attr-defined]  # a phone
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 390  # type: ignore[attr-defined]
@@ -205,11 +205,12 @@ def test_staff_moves_election_day_previews_and_publishes(
     assert "SEQUENCE:1" in before and "20280212T" in before
     driver = english_browser
     driver.get(f"{live_site.url}/admin/elections/{ELECTION_2028}")  # type: ignore[attr-defined]
-    _wait_for(lambda: "/admin/login" in driver.current_url)  # type: ignore[attr-defined]
+    _wait_for(lambda: "/admin/login" in driver.current_url and driver.find_elements(By.ID, "username"))  # type: ignore[attr-defined]
     driver.find_element(By.ID, "username").send_keys("editor")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "password").send_keys(PASSWORDS["editor"])  # type: ignore[attr-defined]
     driver.find_element(By.CSS_SELECTOR, "button[type='submit']").click()  # type: ignore[attr-defined]
-    _wait_for(lambda: driver.current_url.endswith(f"/admin/elections/{ELECTION_2028}"))  # type: ignore[attr-defined]
+    _wait_for(lambda: driver.find_elements(By.ID, "day"))  # type: ignore[attr-defined]
+    assert driver.current_url.endswith(f"/admin/elections/{ELECTION_2028}")  # type: ignore[attr-defined]
 
     day = driver.find_element(By.ID, "day")  # type: ignore[attr-defined]
     assert day.get_attribute("value") == "2028-04-12"
