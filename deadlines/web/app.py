@@ -70,7 +70,7 @@ def create_app(settings: Settings) -> Any:
 
     @app.exception_handler(DeadlinesError)
     async def service_error(request: Request, exc: DeadlinesError) -> Response:
-        return pages.message(request, exc.status, title="Error", text=str(exc))
+        return pages.message(request, exc.status, "error", text=str(exc))
 
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(public_router(engine, settings, cache, pages))

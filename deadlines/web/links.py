@@ -13,7 +13,6 @@ from sqlmodel import Session
 from deadlines.reminders.subscribers import confirm, unsubscribe
 from deadlines.tokens import TokenError, make_token, read_token
 from deadlines.web.pages import Pages
-from deadlines.web.pages import language as pages_language
 
 
 def feed_links(base_url: str, path: str) -> dict[str, str]:
@@ -29,7 +28,7 @@ def links_router(engine: Engine, secret: str, pages: Pages) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
     def invalid(request: Request, error: TokenError) -> HTMLResponse:
-        return pages.message(request, 400, title="", text=str(error), kind="link_invalid")
+        return pages.message(request, 400, "link_invalid", text=str(error))
 
     @router.get("/confirm/{token}", response_class=HTMLResponse)
     def confirm_page(request: Request, token: str) -> HTMLResponse:
@@ -37,13 +36,11 @@ def links_router(engine: Engine, secret: str, pages: Pages) -> APIRouter:
             with Session(engine) as session:
                 subscriber = confirm(session=session, secret=secret, token=token, now=datetime.now(UTC))
                 session.commit()
-                korean = subscriber.language == "ko"
+                language = subscriber.language
                 preferences = make_token(secret, "preferences", subscriber.id or 0)
         except TokenError as e:
             return invalid(request, e)
-        title = "신청이 확인되었습니다" if korean else "Your reminders are on"
-        text = "마감 전에 알림 메일을 보내 드립니다." if korean else "We will email you before each deadline."
-        return pages.message(request, 200, title=title, text=text, link=f"/preferences/{preferences}")
+        return pages.message(request, 200, "confirmed", lang=language, link=f"/preferences/{preferences}")
 
     @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
     def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
@@ -52,17 +49,7 @@ def links_router(engine: Engine, secret: str, pages: Pages) -> APIRouter:
         except TokenError as e:
             return invalid(request, e)
         # A GET never changes anything (mail scanners follow links); the button POSTs.
-        korean = pages_language(request) == "ko"
-        return pages.message(
-            request,
-            200,
-            title="모든 알림을 그만 받으시겠습니까?" if korean else "Stop all reminders?",
-            text="한 번 누르면 더 이상 메일을 보내지 않습니다."
-            if korean
-            else "One click and we will not email you again.",
-            action=f"/unsubscribe/{token}",
-            button="수신 거부" if korean else "Unsubscribe",
-        )
+        return pages.message(request, 200, "stop_all", action=f"/unsubscribe/{token}")
 
     @router.post("/unsubscribe/{token}")
     def unsubscribe_post(request: Request, token: str) -> Response:
@@ -76,14 +63,6 @@ def links_router(engine: Engine, secret: str, pages: Pages) -> APIRouter:
                 session.commit()
         except TokenError as e:
             return invalid(request, e)
-        korean = pages_language(request) == "ko"
-        return pages.message(
-            request,
-            200,
-            title="수신 거부되었습니다" if korean else "Unsubscribed",
-            text="더 이상 알림 메일을 보내지 않습니다."
-            if korean
-            else "You will get no more reminders from us.",
-        )
+        return pages.message(request, 200, "unsubscribed")
 
     return router

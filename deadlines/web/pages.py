@@ -86,5 +86,16 @@ class Pages:
         }
         return self.templates.get_template(name).render(full)
 
-    def message(self, request: Request, status: int, title: str, text: str, **extra: Any) -> HTMLResponse:
-        return self.render(request, "message.html", {"title": title, "text": text, **extra}, status)
+    def message(
+        self,
+        request: Request,
+        status: int,
+        kind: str,
+        *,
+        text: str | None = None,
+        lang: str | None = None,
+        **extra: Any,
+    ) -> HTMLResponse:
+        """A one-message page: the title is the word `kind`, the text `text` or the word
+        `kind_text`, in `lang` or the visitor's language."""
+        return self.render(request, "message.html", {"kind": kind, "text": text, **extra}, status, lang=lang)

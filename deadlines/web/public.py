@@ -114,7 +114,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         d = cache.current()
         info = d.election(election_id)
         if info is None:
-            return pages.message(request, 404, title="", text="", kind="not_found")
+            return pages.message(request, 404, "not_found")
         lang = language(request)
         chosen = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE))
         zone = chosen or info.timezone
@@ -203,10 +203,10 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         except SubscriberError as e:
             errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
             return pages.render(request, "subscribe.html", {"form": form_context(d, values, errors)}, 400)
-        return pages.render(request, "message.html", {"kind": "check_inbox"}, lang=language_)
+        return pages.message(request, 200, "check_inbox", lang=language_)
 
     def _too_many(request: Request) -> HTMLResponse:
-        response = pages.render(request, "message.html", {"kind": "too_many"}, 429)
+        response = pages.message(request, 429, "too_many")
         response.headers["retry-after"] = str(settings.signup_window_minutes * 60)
         return response
 
@@ -221,7 +221,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
                 assert subscriber.id is not None
                 subs = subscriptions_of(session=session, subscriber_id=subscriber.id)
         except TokenError as e:
-            return pages.message(request, 400, title="", text=str(e), kind="link_invalid")
+            return pages.message(request, 400, "link_invalid", text=str(e))
         first = subs[0] if subs else None
         values = _form_fields(
             subscriber.email,
@@ -258,7 +258,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
                 )
                 session.commit()
         except TokenError as e:
-            return pages.message(request, 400, title="", text=str(e), kind="link_invalid")
+            return pages.message(request, 400, "link_invalid", text=str(e))
         except SubscriberError as e:
             errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
             context = {
