@@ -6,17 +6,25 @@ stored by a preview; publishing is one transaction the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from deadlines.db.convert import record_values
-from deadlines.db.models import DeadlineRow, OutboxRow, RuleRevision
-from deadlines.db.store import Change, audit, latest_revisions, sync_elections
+from deadlines.db.models import OutboxRow, RuleRevision
+from deadlines.db.store import (
+    Change,
+    audit,
+    latest_revisions,
+    planned_values,
+    row_changed,
+    row_span,
+    rule_rows,
+    span_text,
+    sync_elections,
+)
 from deadlines.errors import DeadlinesError, NotFound
 from deadlines.feeds.catalog import UPCOMING, catalog
 from deadlines.feeds.source import load_feed_data
@@ -57,18 +65,6 @@ class Preview:
         return not self.changes
 
 
-def _when(d: date | None, t: str | None) -> str:
-    if d is None:
-        return "-"
-    return f"{d.isoformat()} {t}" if t else d.isoformat()
-
-
-def _span(values: Mapping[str, Any]) -> str:
-    opens = _when(values.get("opens"), values.get("opens_time"))
-    closes = _when(values.get("closes"), values.get("closes_time"))
-    return f"{opens} .. {closes}"
-
-
 def live_documents(session: Session) -> dict[Key, tuple[dict[str, Any], str | None]]:
     return {
         key: (dict(row.document), row.source_file)
@@ -98,31 +94,27 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
     result = Preview(kind=kind, key=key, base_revision=base.revision, document=document)
     changed_ids: list[int] = []
     for election_id in affected_elections(book, kind, key):
-        rows = {
-            r.slug: r
-            for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))
-            if r.source.get("type") != "notice"
-        }
+        # The same comparison publishing makes: every row it would revise is listed.
+        rows = rule_rows(session, election_id)
         for record in evaluate_election(book, election_id):
-            values = record_values(record)
             row = rows.pop(record.id, None)
-            after = _span(values)
+            values = planned_values(record, row)
+            after = span_text(record.opens, record.closes, values["opens_time"], values["closes_time"])
             if row is None:
                 result.changes.append(
                     DateChange(election_id, record.id, record.title["en"], "created", "-", after)
                 )
                 continue
-            before = _span(row.model_dump())
-            if before != after or row.status == "cancelled" or row.title_en != values["title_en"]:
+            if row_changed(row, values):
                 result.changes.append(
-                    DateChange(election_id, record.id, record.title["en"], "updated", before, after)
+                    DateChange(election_id, record.id, record.title["en"], "updated", row_span(row), after)
                 )
                 assert row.id is not None
                 changed_ids.append(row.id)
         for row in rows.values():
             if row.status != "cancelled":
                 result.changes.append(
-                    DateChange(election_id, row.slug, row.title_en, "cancelled", _span(row.model_dump()), "-")
+                    DateChange(election_id, row.slug, row.title_en, "cancelled", row_span(row), "-")
                 )
                 assert row.id is not None
                 changed_ids.append(row.id)

@@ -108,11 +108,40 @@ def _differences(live: dict[str, Any], files: dict[str, Any]) -> list[str]:
     ]
 
 
-def _span(opens: date | None, closes: date | None, opens_time: str | None, closes_time: str | None) -> str:
+def span_text(
+    opens: date | None, closes: date | None, opens_time: str | None, closes_time: str | None
+) -> str:
+    """`2023-11-12 .. 2024-02-10`, `- .. 2024-02-10 18:00`: a deadline's dates in one line."""
+
     def part(d: date | None, t: str | None) -> str:
         return f"{d}{' ' + t if t else ''}" if d else "-"
 
     return f"{part(opens, opens_time)} .. {part(closes, closes_time)}"
+
+
+def row_span(row: DeadlineRow) -> str:
+    return span_text(row.opens, row.closes, row.opens_time, row.closes_time)
+
+
+def rule_rows(session: Session, election_id: str) -> dict[str, DeadlineRow]:
+    """The stored deadlines of an election that its rules manage, by slug. Records published
+    from notices are not the rules' to change or cancel."""
+    query = select(DeadlineRow).where(DeadlineRow.election_id == election_id)
+    return {r.slug: r for r in session.exec(query) if r.source.get("type") != "notice"}
+
+
+def planned_values(record: DeadlineRecord, row: DeadlineRow | None) -> dict[str, Any]:
+    """The row values a computed record asks for; notices that staff approved as confirming
+    the deadline stay part of its provenance."""
+    values = record_values(record)
+    if row is not None and row.source.get("notices"):
+        values["source"] = {**values["source"], "notices": row.source["notices"]}
+    return values
+
+
+def row_changed(row: DeadlineRow, values: dict[str, Any]) -> bool:
+    """Whether storing `values` is a new revision of the row (what voters see or rely on)."""
+    return any(getattr(row, k) != values[k] for k in TRACKED)
 
 
 def _sync_revisions(session: Session, book: RuleBook, actor: str, force: bool, now: datetime) -> list[str]:
@@ -207,20 +236,12 @@ def sync_records(
     *, session: Session, election_id: str, records: Sequence[DeadlineRecord], actor: str, now: datetime
 ) -> list[Change]:
     """Make the stored deadlines of one election equal `records`; bump revisions on change."""
-    rows = {
-        r.slug: r
-        for r in session.exec(select(DeadlineRow).where(DeadlineRow.election_id == election_id))
-        # Records published from notices are not the rules' to change or cancel.
-        if r.source.get("type") != "notice"
-    }
+    rows = rule_rows(session, election_id)
     changes: list[Change] = []
     for record in records:
-        values = record_values(record)
         row = rows.pop(record.id, None)
-        if row is not None and row.source.get("notices"):
-            # Notices that staff approved as confirming this deadline stay part of its provenance.
-            values["source"] = {**values["source"], "notices": row.source["notices"]}
-        after = _span(record.opens, record.closes, values["opens_time"], values["closes_time"])
+        values = planned_values(record, row)
+        after = span_text(record.opens, record.closes, values["opens_time"], values["closes_time"])
         if row is None:
             row = DeadlineRow(**values, revision=1, created_at=now, updated_at=now)
             session.add(row)
@@ -234,10 +255,10 @@ def sync_records(
                 now=now,
             )
             continue
-        if all(getattr(row, k) == values[k] for k in TRACKED):
+        if not row_changed(row, values):
             continue
         before_snapshot = row_snapshot(row)
-        before = _span(row.opens, row.closes, row.opens_time, row.closes_time)
+        before = row_span(row)
         action = "restored" if row.status == "cancelled" else "updated"
         for k, v in values.items():
             setattr(row, k, v)
