@@ -47,6 +47,9 @@ class Console:
     ) -> HTMLResponse:
         return self.pages.render(request, f"admin/{name}", {"staff": staff, **(context or {})}, status)
 
+    def error(self, request: Request, staff: Staff, message: str, status: int = 404) -> HTMLResponse:
+        return self.render(request, staff, "error.html", {"message": message}, status)
+
     def session(self) -> Session:
         return Session(self.engine)
 

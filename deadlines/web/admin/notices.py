@@ -119,9 +119,7 @@ def notices_routes(router: APIRouter, console: Console) -> None:
         with console.session() as session:
             notice = session.get(NoticeRow, notice_id)
             if notice is None:
-                return console.render(
-                    request, staff, "error.html", {"message": f"no notice {notice_id}"}, 404
-                )
+                return console.error(request, staff, f"no notice {notice_id}")
             drafts = list(
                 session.exec(
                     select(DraftRow).where(DraftRow.notice_id == notice_id).order_by(col(DraftRow.id))
@@ -149,7 +147,7 @@ def notices_routes(router: APIRouter, console: Console) -> None:
         with console.session() as session:
             draft = session.get(DraftRow, draft_id)
             if draft is None:
-                return console.render(request, staff, "error.html", {"message": f"no draft {draft_id}"}, 404)
+                return console.error(request, staff, f"no draft {draft_id}")
             if draft.status == "pending" and draft.outcome == "conflict" and draft.rule and draft.election_id:
                 # The notice disagrees with the rule: publishing it is an election override, shown
                 # in the same preview as any console edit before anything changes.
@@ -192,7 +190,7 @@ def notices_routes(router: APIRouter, console: Console) -> None:
         with console.session() as session:
             draft = session.get(DraftRow, draft_id)
             if draft is None:
-                return console.render(request, staff, "error.html", {"message": f"no draft {draft_id}"}, 404)
+                return console.error(request, staff, f"no draft {draft_id}")
             reject_draft(
                 session=session, draft_id=draft_id, actor=f"staff:{staff.username}", now=datetime.now(UTC)
             )
@@ -205,7 +203,7 @@ def notices_routes(router: APIRouter, console: Console) -> None:
         with console.session() as session:
             draft = session.get(DraftRow, draft_id)
             if draft is None:
-                return console.render(request, staff, "error.html", {"message": f"no draft {draft_id}"}, 404)
+                return console.error(request, staff, f"no draft {draft_id}")
             notice_id = draft.notice_id
             try:
                 edit_draft(

@@ -57,9 +57,6 @@ def rules_routes(router: APIRouter, console: Console) -> None:
     StaffDep = Annotated[Staff, Depends(console.current_staff)]
     EditorDep = Annotated[Staff, Depends(console.current_editor)]
 
-    def not_found(request: Request, staff: Staff, what: str) -> HTMLResponse:
-        return console.render(request, staff, "error.html", {"message": what}, 404)
-
     @router.get("/rules", response_class=HTMLResponse)
     def rules_index(request: Request, staff: StaffDep) -> HTMLResponse:
         with console.session() as session:
@@ -101,7 +98,7 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             try:
                 document = dict(current_revision(session, "election", election_id).document)
             except NotFound as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
         return election_form(request, staff, election_id, document, {})
 
     @router.post("/elections/{election_id}/preview", response_class=HTMLResponse)
@@ -110,7 +107,7 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             try:
                 current = dict(current_revision(session, "election", election_id).document)
             except NotFound as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
             anchors = {
                 k.removeprefix("anchor."): _text(form, k)
                 for k in form
@@ -147,10 +144,10 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             try:
                 document = dict(current_revision(session, "ruleset", ruleset_id).document)
             except NotFound as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
         rule = next((r for r in document.get("rule", []) if r.get("id") == rule_id), None)
         if rule is None:
-            return not_found(request, staff, f"no rule {rule_id!r} in rule set {ruleset_id!r}")
+            return console.error(request, staff, f"no rule {rule_id!r} in rule set {ruleset_id!r}")
         return rule_form(request, staff, ruleset_id, rule, {})
 
     def rule_form(
@@ -174,9 +171,9 @@ def rules_routes(router: APIRouter, console: Console) -> None:
                 current = dict(current_revision(session, "ruleset", ruleset_id).document)
                 document = edit_rule(current, rule_id, values)
             except NotFound as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
             except RuleErrors as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
             try:
                 result = preview(
                     session=session, kind="ruleset", key=ruleset_id, document=document, now=datetime.now(UTC)
@@ -194,11 +191,9 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             document = json.loads(_text(form, "document"))
             base = int(_text(form, "base_revision"))
         except ValueError:
-            return console.render(
-                request, staff, "error.html", {"message": "the preview form was damaged"}, 400
-            )
+            return console.error(request, staff, "the preview form was damaged", 400)
         if kind not in KINDS or not isinstance(document, dict):
-            return console.render(request, staff, "error.html", {"message": f"unknown kind {kind!r}"}, 400)
+            return console.error(request, staff, f"unknown kind {kind!r}", 400)
         now = datetime.now(UTC)
         action = "revert" if _text(form, "action") == "revert" else "edit"
         with console.session() as session:
@@ -214,11 +209,11 @@ def rules_routes(router: APIRouter, console: Console) -> None:
                     action=action,
                 )
             except StaleRevision as e:
-                return console.render(request, staff, "error.html", {"message": str(e)}, 409)
+                return console.error(request, staff, str(e), 409)
             except NotFound as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
             except (RuleErrors, RuleError) as e:
-                return console.render(request, staff, "error.html", {"message": str(e)}, 400)
+                return console.error(request, staff, str(e), 400)
             draft = _text(form, "draft")
             if draft.isdigit():
                 approve_draft(session=session, draft_id=int(draft), actor=f"staff:{staff.username}", now=now)
@@ -232,11 +227,11 @@ def rules_routes(router: APIRouter, console: Console) -> None:
     @router.get("/history/{kind}/{key}", response_class=HTMLResponse)
     def revisions(request: Request, staff: StaffDep, kind: str, key: str) -> HTMLResponse:
         if kind not in KINDS:
-            return not_found(request, staff, f"unknown kind {kind!r}")
+            return console.error(request, staff, f"unknown kind {kind!r}")
         with console.session() as session:
             rows = history(session=session, kind=kind, key=key)
         if not rows:
-            return not_found(request, staff, f"no {kind} {key!r}")
+            return console.error(request, staff, f"no {kind} {key!r}")
         note = request.query_params.get("note")
         return console.render(
             request, staff, "history.html", {"kind": kind, "key": key, "rows": rows, "note": note}
@@ -247,7 +242,7 @@ def rules_routes(router: APIRouter, console: Console) -> None:
         request: Request, staff: EditorDep, form: Form, kind: str, key: str, revision: int
     ) -> HTMLResponse:
         if kind not in KINDS:
-            return not_found(request, staff, f"unknown kind {kind!r}")
+            return console.error(request, staff, f"unknown kind {kind!r}")
         with console.session() as session:
             try:
                 document = revision_document(session=session, kind=kind, key=key, revision=revision)
@@ -255,10 +250,10 @@ def rules_routes(router: APIRouter, console: Console) -> None:
                     session=session, kind=kind, key=key, document=document, now=datetime.now(UTC)
                 )
             except NotFound as e:
-                return not_found(request, staff, str(e))
+                return console.error(request, staff, str(e))
             except (RuleErrors, RuleError) as e:
                 message = f"revision {revision} no longer fits the other live rules: {e}"
-                return console.render(request, staff, "error.html", {"message": message}, 400)
+                return console.error(request, staff, message, 400)
         return render_preview(
             console, request, staff, result, f"{kind} {key}: back to revision {revision}", action="revert"
         )
