@@ -75,8 +75,10 @@ class SignUpForm(BaseModel):
         )
 
 
-def _field_of(error: SubscriberError) -> str:
-    return str(error).partition(":")[0]
+def _field_errors(error: SubscriberError) -> dict[str, str]:
+    """`timezone: 'Mars/Olympus' is not ...` -> {"timezone": "'Mars/Olympus' is not ..."}."""
+    field, _, message = str(error).partition(": ")
+    return {field: message or str(error)}
 
 
 def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: Pages) -> APIRouter:
@@ -201,7 +203,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
                 )
                 session.commit()
         except SubscriberError as e:
-            errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
+            errors = _field_errors(e)
             return pages.render(request, "subscribe.html", {"form": form_context(d, values, errors)}, 400)
         return pages.message(request, 200, "check_inbox", lang=language_)
 
@@ -260,7 +262,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         except TokenError as e:
             return pages.message(request, 400, "link_invalid", text=str(e))
         except SubscriberError as e:
-            errors = {_field_of(e): str(e).partition(": ")[2] or str(e)}
+            errors = _field_errors(e)
             context = {
                 "form": form_context(d, form.fields(), errors),
                 "token": token,
