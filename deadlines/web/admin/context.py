@@ -4,7 +4,7 @@ after a change to the live rules (re-plan reminders, republish feeds)."""
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -15,7 +15,7 @@ from sqlmodel import Session
 from deadlines.feeds.catalog import feed_settings
 from deadlines.feeds.publish import build_all, publish
 from deadlines.feeds.source import load_feed_data
-from deadlines.reminders.plan_db import PlanReport, plan_all
+from deadlines.reminders.plan_db import PlanReport, follow_changes
 from deadlines.reminders.triggers import parse_quiet_hours
 from deadlines.settings import Settings
 from deadlines.web.admin.auth import Staff, staff_dependencies
@@ -54,14 +54,12 @@ class Console:
         return Session(self.engine)
 
     def after_rules_change(self, now: datetime) -> PlanReport:
-        """Re-plan reminders and republish the feeds right away, not at the worker's next pass, so
-        the preview's promise holds the moment staff publish."""
-        report = plan_all(
-            self.engine,
-            now=now,
-            horizon=timedelta(days=self.settings.reminder_horizon_days),
-            quiet=parse_quiet_hours(self.settings.quiet_hours),
-        )
+        """Re-plan the reminders of changed deadlines, queue corrections and republish the feeds
+        right away, so the preview's promise holds the moment staff publish. Planning reminders
+        that newly fall within the horizon is left to the worker's next planning pass: that walks
+        every subscription, which a web request should not."""
+        report = PlanReport()
+        follow_changes(self.engine, report, now=now, quiet=parse_quiet_hours(self.settings.quiet_hours))
         with Session(self.engine) as session:
             data = load_feed_data(session=session)
         try:
