@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 from sqlmodel import col, select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from deadlines.db.models import DraftRow, ElectionRow, NoticeRow
@@ -88,7 +89,6 @@ def notices_routes(router: APIRouter, console: Console) -> None:
             extracted = extract_document(doc, published=published)
         except (NoticeError, ReviewError) as e:
             return listing(request, staff, str(e), 400)
-        from starlette.concurrency import run_in_threadpool
 
         def store() -> int | None:
             with console.session() as session:

@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,10 +19,9 @@ from deadlines.db.revisions import (
     publish,
     revision_document,
 )
-from deadlines.db.store import latest_revisions
+from deadlines.db.store import latest_revisions, live_rulebook
 from deadlines.errors import NotFound, RuleError, RuleErrors
 from deadlines.rules.edit import RULE_FORM_FIELDS, OverrideInput, edit_election, edit_rule, field_errors
-from deadlines.rules.loader import rulebook_from_documents
 from deadlines.web.admin.auth import Form, Staff
 from deadlines.web.admin.context import Console
 
@@ -61,12 +61,7 @@ def rules_routes(router: APIRouter, console: Console) -> None:
     def rules_index(request: Request, staff: StaffDep) -> HTMLResponse:
         with console.session() as session:
             latest = {k: v for k, v in latest_revisions(session).items() if not v.removed}
-            docs = live_documents(session)
-        book = (
-            rulebook_from_documents((kind, doc, file) for (kind, _), (doc, file) in docs.items())
-            if docs
-            else None
-        )
+            book = live_rulebook(session=session)
         context = {"book": book, "latest": latest}
         return console.render(request, staff, "rules.html", context)
 
@@ -266,6 +261,4 @@ def _at(form: Any, name: str, index: int) -> str:
 
 
 def _q(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text, safe="")
