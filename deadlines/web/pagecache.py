@@ -10,7 +10,6 @@ replaces every page at once.
 
 from __future__ import annotations
 
-import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -20,6 +19,7 @@ from typing import Any
 
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.i18n import LANG_COOKIE, negotiate
+from deadlines.web.security import CSRF_COOKIE, new_token, valid_token
 from deadlines.web.timeline import valid_zone
 
 Scope = MutableMapping[str, Any]
@@ -113,12 +113,15 @@ class PageFront:
         if page is None:
             await self.app(scope, receive, send)
             return
-        token = cookies.get("csrf", "")
+        token = cookies.get(CSRF_COOKIE, "")
         extra: list[tuple[bytes, bytes]] = []
-        if len(page.parts) > 1 and (len(token) != 32 or not all(c in "0123456789abcdef" for c in token)):
-            token = secrets.token_hex(16)
+        if len(page.parts) > 1 and not valid_token(token):
+            token = new_token()
+            # The same cookie the framework's pages set (Pages.render).
             flags = "; Secure" if self.secure else ""
-            extra.append((b"set-cookie", f"csrf={token}; HttpOnly; Path=/; SameSite=lax{flags}".encode()))
+            extra.append(
+                (b"set-cookie", f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=lax{flags}".encode())
+            )
         body = token.encode().join(page.parts)
         await send(
             {

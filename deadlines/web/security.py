@@ -111,14 +111,22 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def valid_token(value: str) -> bool:
+    return bool(_TOKEN.match(value))
+
+
+def new_token() -> str:
+    return secrets.token_hex(16)
+
+
 def csrf_token(request: Request) -> str:
     """The visitor's CSRF token: the cookie's, or a new one that the response will set."""
     current = request.cookies.get(CSRF_COOKIE, "")
-    if _TOKEN.match(current):
+    if valid_token(current):
         return current
     token: str | None = getattr(request.state, "new_csrf", None)
     if token is None:
-        token = secrets.token_hex(16)
+        token = new_token()
         request.state.new_csrf = token
     return token
 
@@ -129,7 +137,7 @@ def check_csrf(request: Request, submitted: Any) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if (
         not isinstance(submitted, str)
-        or not _TOKEN.match(cookie)
+        or not valid_token(cookie)
         or not hmac.compare_digest(cookie, submitted)
     ):
         raise HTTPException(
