@@ -140,9 +140,14 @@ class Subscriber(SQLModel, table=True):
     """A person who asked for reminders; the email is normalised and unique."""
 
     __tablename__ = "subscriber"
+    # AUTOINCREMENT: a forgotten subscriber's id is never handed to the next sign-up, so an old
+    # link or Message-ID can never point at a different person.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320, unique=True)
+    # Bound into every link token; `forget` deletes it with the row, so old links die with it.
+    secret: str = Field(default="", max_length=64)
     language: str = Field(max_length=2)
     timezone: str = Field(max_length=64)
     status: str = Field(
@@ -179,6 +184,7 @@ class OutboxRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("subscription_id", "deadline_id", "trigger", name="uq_outbox_reminder"),
         Index("ix_outbox_due", "state", "due_at"),
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -196,7 +202,53 @@ class OutboxRow(SQLModel, table=True):
     leased_by: str | None = Field(default=None, max_length=64)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, sa_type=Text)
+    # Corrections: {"reason": ..., "publish": ...}; what to say besides the dates themselves.
+    payload: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = _when()
+
+
+class Told(SQLModel, table=True):
+    """The dates one subscriber was last told for one deadline (by a reminder or a correction):
+    corrections compare against this, not against the first reminder."""
+
+    __tablename__ = "told"
+    __table_args__ = (UniqueConstraint("subscriber_id", "deadline_id", name="uq_told"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    outbox_id: int  # the message that told them, for In-Reply-To / References
+    revision: int
+    opens: date | None = None
+    closes: date | None = None
+    opens_time: str | None = Field(default=None, max_length=5)
+    closes_time: str | None = Field(default=None, max_length=5)
+    status: str = Field(default="published", max_length=16)
+    close_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    at: datetime = _when()
+
+
+class StaffSession(SQLModel, table=True):
+    """A console login held on the server: logout, password reset and expiry revoke it."""
+
+    __tablename__ = "staff_session"
+
+    id: str = Field(primary_key=True, max_length=64)  # sha256 of the cookie's random token
+    user_id: int = Field(foreign_key="staff_user.id", index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ServiceState(SQLModel, table=True):
+    """Small shared facts about the service, one row per key (the relay's state, a dispatch
+    pause), read by every process: `/healthz`, `deadlines outbox` and the console show them."""
+
+    __tablename__ = "service_state"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = _when()
 
 
 class StaffUser(SQLModel, table=True):
