@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from deadlines.db.models import OutboxRow, RuleRevision
+from deadlines.corrections import Dates
+from deadlines.db.models import DraftRow, OutboxRow, RuleRevision
 from deadlines.db.store import (
     Change,
     audit,
@@ -25,6 +26,7 @@ from deadlines.db.store import (
     span_text,
     sync_elections,
 )
+from deadlines.db.told import correction_recipients
 from deadlines.errors import DeadlinesError, NotFound
 from deadlines.feeds.catalog import UPCOMING, catalog
 from deadlines.feeds.source import load_feed_data
@@ -59,6 +61,8 @@ class Preview:
     feeds: list[str] = field(default_factory=list)
     pending_reminders: int = 0
     corrections: int = 0
+    # Overrides approved from notices that this revision drops: "rule: notice N (draft D)".
+    dropped_overrides: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -93,6 +97,7 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
     book = replaced(live_documents(session), (kind, key), document)
     result = Preview(kind=kind, key=key, base_revision=base.revision, document=document)
     changed_ids: list[int] = []
+    told_now: dict[int, Dates] = {}
     for election_id in affected_elections(book, kind, key):
         # The same comparison publishing makes: every row it would revise is listed.
         rows = rule_rows(session, election_id)
@@ -111,6 +116,13 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
                 )
                 assert row.id is not None
                 changed_ids.append(row.id)
+                told_now[row.id] = Dates(
+                    values["opens"],
+                    values["closes"],
+                    values["opens_time"],
+                    values["closes_time"],
+                    values["status"],
+                )
         for row in rows.values():
             if row.status != "cancelled":
                 result.changes.append(
@@ -118,6 +130,7 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
                 )
                 assert row.id is not None
                 changed_ids.append(row.id)
+                told_now[row.id] = Dates(row.opens, row.closes, row.opens_time, row.closes_time, "cancelled")
     if changed_ids:
         result.pending_reminders = session.exec(
             select(func.count())
@@ -127,13 +140,13 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
                 col(OutboxRow.state).in_(("pending", "retry")),
             )
         ).one()
-        result.corrections = session.exec(
-            select(func.count(func.distinct(OutboxRow.subscriber_id))).where(
-                col(OutboxRow.deadline_id).in_(changed_ids),
-                col(OutboxRow.kind) == "reminder",
-                col(OutboxRow.state) == "sent",
-            )
-        ).one()
+        # Exactly whom publishing will write to: everyone whose last-told dates will differ.
+        result.corrections = len(correction_recipients(session, told_now))
+    if kind == "election":
+        result.dropped_overrides = [
+            f"{d.rule}: notice {d.notice_id} (draft {d.id})"
+            for d in dropped_override_drafts(session, key, document)
+        ]
     changed = {c.election for c in result.changes}
     if changed:
         # The feeds that exist now for those elections (and the upcoming feeds that list them);
@@ -166,6 +179,8 @@ def publish(
         )
     book = replaced(live_documents(session), (kind, key), document)
     revision = current.revision + 1
+    # Read before the new revision is added: afterwards it would compare the document to itself.
+    dropped = dropped_override_drafts(session, key, document) if kind == "election" else []
     session.add(
         RuleRevision(
             kind=kind,
@@ -187,10 +202,53 @@ def publish(
         after=document,
         now=now,
     )
+    for draft in dropped:
+        # The notice's date no longer holds: its draft goes back to staff rather than
+        # claiming an approval the live rules no longer carry.
+        audit(
+            session=session,
+            actor=actor,
+            action="draft.reverted",
+            target=f"draft {draft.id}",
+            before={"status": draft.status},
+            after={"status": "reverted", "revision": revision},
+            now=now,
+        )
+        draft.status = "reverted"
+        session.add(draft)
     changes = sync_elections(
         session=session, book=book, election_ids=affected_elections(book, kind, key), actor=actor, now=now
     )
     return revision, changes
+
+
+def dropped_override_drafts(session: Session, election_id: str, document: dict[str, Any]) -> list[DraftRow]:
+    """Approved notice drafts whose override of `election_id` the new document no longer has."""
+    current = latest_revisions(session).get(("election", election_id))
+    if current is None:
+        return []
+
+    def overrides(doc: dict[str, Any]) -> dict[str, tuple[str, str]]:
+        items = doc.get("overrides") or []
+        return {
+            str(o.get("rule")): (str(o.get("opens", "")), str(o.get("closes", "")))
+            for o in items
+            if isinstance(o, dict)
+        }
+
+    before, after = overrides(dict(current.document)), overrides(document)
+    dropped = {rule for rule, dates in before.items() if after.get(rule) != dates}
+    if not dropped:
+        return []
+    drafts = session.exec(
+        select(DraftRow).where(
+            DraftRow.election_id == election_id,
+            DraftRow.status == "approved",
+            DraftRow.outcome == "conflict",
+            col(DraftRow.rule).in_(dropped),
+        )
+    )
+    return list(drafts)
 
 
 def history(*, session: Session, kind: str, key: str) -> list[RuleRevision]:

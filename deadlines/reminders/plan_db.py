@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber, Subscription
+from deadlines.db.told import correction_recipients
 from deadlines.reminders.planning import (
     DeadlineView,
     Moments,
@@ -23,6 +24,7 @@ from deadlines.reminders.planning import (
     plan_subscription,
     replan,
 )
+from deadlines.reminders.policy import OPEN, Kind, State
 
 CHUNK = 10000
 
@@ -189,50 +191,71 @@ def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[
 
 
 def follow_changes(
-    engine: Engine, report: PlanReport, *, now: datetime, quiet: tuple[time, time] | None
+    engine: Engine,
+    report: PlanReport,
+    *,
+    now: datetime,
+    quiet: tuple[time, time] | None,
+    reason: str = "",
 ) -> None:
-    """Deadlines that changed: re-plan or cancel pending rows; one correction to whoever was told
-    the old date."""
+    """Deadlines that changed: re-plan or cancel pending reminders, and queue one correction per
+    subscriber whose last-told dates differ from the published ones (`reason`: what staff or
+    the notice gave as the cause)."""
     with Session(engine) as session:
         stale = session.exec(
             select(OutboxRow, DeadlineRow, Subscriber.timezone)
             .join(DeadlineRow, col(DeadlineRow.id) == col(OutboxRow.deadline_id))
             .join(Subscriber, col(Subscriber.id) == col(OutboxRow.subscriber_id))
-            .where(col(OutboxRow.kind) == "reminder", col(OutboxRow.revision) != col(DeadlineRow.revision))
+            .where(
+                col(OutboxRow.kind) == Kind.REMINDER,
+                col(OutboxRow.revision) != col(DeadlineRow.revision),
+                col(OutboxRow.state).in_(OPEN),
+            )
         ).all()
-        corrections: list[dict[str, Any]] = []
         for row, deadline, zone in stale:
             record = row_to_record(deadline)
-            if row.state in ("pending", "retry"):
-                moved = replan(record, row.trigger, zone, quiet, now)
-                if moved is None:
-                    row.state, row.last_error = "cancelled", f"deadline changed (revision {record.revision})"
-                    report.cancelled += 1
-                else:
-                    row.due_at, row.close_at, row.revision = moved[0], moved[1], record.revision
-                    report.replanned += 1
-                session.add(row)
-            elif row.state == "sent":
-                new_close = record.closing_instant(zone if record.local_time else None)
-                if record.status == "published" and new_close == row.close_at:
-                    continue
-                corrections.append(
-                    {
-                        "kind": "correction",
-                        "subscriber_id": row.subscriber_id,
-                        "subscription_id": row.subscription_id,
-                        "deadline_id": row.deadline_id,
-                        "trigger": f"correction-{record.revision}",
-                        "due_at": now,
-                        "close_at": new_close,
-                        "revision": record.revision,
-                        "state": "pending",
-                        "attempts": 0,
-                        "created_at": now,
-                    }
-                )
+            moved = replan(record, row.trigger, zone, quiet, now)
+            if moved is None:
+                row.state, row.last_error = State.CANCELLED, f"deadline changed (revision {record.revision})"
+                report.cancelled += 1
+            else:
+                row.due_at, row.close_at, row.revision = moved[0], moved[1], record.revision
+                report.replanned += 1
+            session.add(row)
+        report.corrections += queue_corrections(session, now=now, reason=reason)
         session.commit()
-    report.corrections += _insert_ignoring_duplicates(engine, corrections)
+
+
+def queue_corrections(session: Session, *, now: datetime, reason: str = "") -> int:
+    """One correction row per subscriber owed one, unless one is already waiting (it works out
+    what to say when it is sent, so it covers this change too)."""
+    owed_to = correction_recipients(session)
+    if not owed_to:
+        return 0
+    waiting = set(
+        session.exec(
+            select(OutboxRow.subscriber_id).where(
+                col(OutboxRow.kind) == Kind.CORRECTION,
+                col(OutboxRow.state).in_((*OPEN, State.SENDING)),
+                col(OutboxRow.subscriber_id).in_(owed_to),
+            )
+        )
+    )
+    new = sorted(owed_to - waiting)
+    for subscriber_id in new:
+        session.add(
+            OutboxRow(
+                kind=Kind.CORRECTION,
+                subscriber_id=subscriber_id,
+                trigger="correction",
+                due_at=now,
+                revision=0,
+                state=State.PENDING,
+                payload={"reason": reason} if reason else None,
+                created_at=now,
+            )
+        )
+    return len(new)
 
 
 def plan_all(

@@ -59,6 +59,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_told_subscriber_id", "told", ["subscriber_id"])
     op.create_index("ix_told_deadline_id", "told", ["deadline_id"])
+    # What each subscriber was told so far: the latest sent reminder or correction per deadline.
+    # Where the deadline was revised since, the exact dates told are unknown (only the close):
+    # such rows are owed a correction, which is what the old code would have sent too.
+    op.execute(
+        """
+        INSERT INTO told (subscriber_id, deadline_id, outbox_id, revision, opens, closes,
+                          opens_time, closes_time, status, close_at, at)
+        SELECT o.subscriber_id, o.deadline_id, o.id, o.revision,
+               CASE WHEN d.revision = o.revision THEN d.opens END,
+               CASE WHEN d.revision = o.revision THEN d.closes END,
+               CASE WHEN d.revision = o.revision THEN d.opens_time END,
+               CASE WHEN d.revision = o.revision THEN d.closes_time END,
+               CASE WHEN d.revision = o.revision THEN d.status ELSE 'unknown' END,
+               o.close_at, COALESCE(o.sent_at, o.created_at)
+        FROM outbox o JOIN deadline d ON d.id = o.deadline_id
+        WHERE o.state = 'sent' AND o.kind IN ('reminder', 'correction')
+          AND o.id = (SELECT MAX(o2.id) FROM outbox o2
+                      WHERE o2.subscriber_id = o.subscriber_id AND o2.deadline_id = o.deadline_id
+                        AND o2.state = 'sent' AND o2.kind IN ('reminder', 'correction'))
+        """
+    )
     op.create_table(
         "staff_session",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),

@@ -1,0 +1,168 @@
+"""What each subscriber was last told per deadline: stored when a message is sent, read to decide
+corrections. The decisions themselves are pure (`deadlines.corrections`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, literal
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from deadlines.corrections import UNKNOWN, Dates, owed
+from deadlines.corrections import Told as ToldFact
+from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription, Told
+from deadlines.db.types import UTCDateTime
+
+_TOLD = Told.__table__  # type: ignore[attr-defined]
+_VALUES = ("opens", "closes", "opens_time", "closes_time")
+
+
+def dates_of(row: DeadlineRow) -> Dates:
+    return Dates(row.opens, row.closes, row.opens_time, row.closes_time, row.status)
+
+
+def _upsert(conn: Connection) -> Any:
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    return insert(_TOLD)
+
+
+def _on_conflict(stmt: Any) -> Any:
+    excluded = stmt.excluded
+    columns = ("outbox_id", "revision", *_VALUES, "status", "close_at", "at")
+    return stmt.on_conflict_do_update(
+        index_elements=["subscriber_id", "deadline_id"], set_={c: excluded[c] for c in columns}
+    )
+
+
+def remember_sent(conn: Connection, ids: Sequence[int], now: datetime) -> None:
+    """After these outbox rows were sent: each reminder told its subscriber the dates of the
+    revision it was decided for. One set-based statement, because it runs for every batch of
+    sends; the rare correction rows are handled row by row (`remember_correction`)."""
+    if not ids:
+        return
+    o, d = OutboxRow.__table__, DeadlineRow.__table__  # type: ignore[attr-defined]
+    same = o.c.revision == d.c.revision
+    # Decided for an older revision than the stored one: the exact dates sent are not known
+    # here any more (only the close instant), so the row is marked unknown and owed a correction.
+    picked = sa_select(
+        o.c.subscriber_id,
+        o.c.deadline_id,
+        o.c.id,
+        o.c.revision,
+        *(case((same, d.c[c]), else_=None) for c in _VALUES),
+        case((same, d.c.status), else_=literal(UNKNOWN)),
+        o.c.close_at,
+        literal(now, UTCDateTime),
+    ).where(and_(o.c.id.in_(list(ids)), o.c.kind == "reminder", d.c.id == o.c.deadline_id))
+    columns = ["subscriber_id", "deadline_id", "outbox_id", "revision", *_VALUES, "status", "close_at", "at"]
+    conn.execute(_on_conflict(_upsert(conn).from_select(columns, picked)))
+    corrections = conn.execute(
+        sa_select(o.c.id, o.c.subscriber_id, o.c.payload).where(
+            o.c.id.in_(list(ids)), o.c.kind == "correction"
+        )
+    ).all()
+    for outbox_id, subscriber_id, payload in corrections:
+        remember_correction(conn, outbox_id, subscriber_id, (payload or {}).get("told", []), now)
+
+
+def remember_correction(
+    conn: Connection, outbox_id: int, subscriber_id: int, told: Iterable[dict[str, Any]], now: datetime
+) -> None:
+    """A correction told its subscriber the dates listed in its payload (stored when it was
+    decided); those are now what they were last told."""
+    rows = [
+        {
+            "subscriber_id": subscriber_id,
+            "deadline_id": int(t["deadline_id"]),
+            "outbox_id": outbox_id,
+            "revision": int(t["revision"]),
+            "opens": _day(t.get("opens")),
+            "closes": _day(t.get("closes")),
+            "opens_time": t.get("opens_time"),
+            "closes_time": t.get("closes_time"),
+            "status": str(t.get("status", "published")),
+            "close_at": _instant(t.get("close_at")),
+            "at": now,
+        }
+        for t in told
+    ]
+    if rows:
+        conn.execute(_on_conflict(_upsert(conn).values(rows)))
+
+
+def told_payload(deadline_id: int, revision: int, dates: Dates, close_at: datetime | None) -> dict[str, Any]:
+    return {
+        "deadline_id": deadline_id,
+        "revision": revision,
+        "opens": dates.opens.isoformat() if dates.opens else None,
+        "closes": dates.closes.isoformat() if dates.closes else None,
+        "opens_time": dates.opens_time,
+        "closes_time": dates.closes_time,
+        "status": dates.status,
+        "close_at": close_at.isoformat() if close_at else None,
+    }
+
+
+def _day(value: Any) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _instant(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _fact(row: Told) -> ToldFact:
+    return ToldFact(
+        row.subscriber_id,
+        row.deadline_id,
+        row.outbox_id,
+        Dates(row.opens, row.closes, row.opens_time, row.closes_time, row.status),
+        row.close_at,
+    )
+
+
+def told_of_subscriber(session: Session, subscriber_id: int) -> list[ToldFact]:
+    return [_fact(r) for r in session.exec(select(Told).where(col(Told.subscriber_id) == subscriber_id))]
+
+
+def told_about(session: Session, deadline_ids: Iterable[int] | None = None) -> list[ToldFact]:
+    """Told rows of active subscribers who still follow the deadline's election, either about
+    the given deadlines or (None) about any deadline revised since they were told."""
+    query = (
+        select(Told)
+        .join(DeadlineRow, col(DeadlineRow.id) == col(Told.deadline_id))
+        .join(Subscriber, col(Subscriber.id) == col(Told.subscriber_id))
+        .join(
+            Subscription,
+            and_(
+                col(Subscription.subscriber_id) == col(Told.subscriber_id),
+                col(Subscription.election_id) == col(DeadlineRow.election_id),
+            ),
+        )
+        .where(col(Subscriber.status) == "active")
+    )
+    if deadline_ids is None:
+        query = query.where(col(Told.revision) != col(DeadlineRow.revision))
+    else:
+        query = query.where(col(Told.deadline_id).in_(list(deadline_ids)))
+    return [_fact(r) for r in session.exec(query)]
+
+
+def correction_recipients(session: Session, changed: dict[int, Dates] | None = None) -> set[int]:
+    """Subscribers who are owed a correction: now, or (`changed`: deadline id -> dates about to
+    be published) once those dates are published. The preview and publishing both ask this."""
+    facts = told_about(session)
+    if changed:
+        facts += [f for f in told_about(session, changed) if f not in facts]
+    ids = {f.deadline_id for f in facts}
+    published = {
+        r.id or 0: dates_of(r) for r in session.exec(select(DeadlineRow).where(col(DeadlineRow.id).in_(ids)))
+    }
+    published.update(changed or {})
+    return set(owed(facts, published))
