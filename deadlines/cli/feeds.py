@@ -45,8 +45,7 @@ def publish_command(ctx: Context, out: Path | None) -> None:
 @pass_context
 def serve(ctx: Context, host: str, port: int) -> None:
     """Serve the site and feeds over HTTP (uvicorn, one process)."""
-    import uvicorn
-
     from deadlines.web.app import create_app
+    from deadlines.web.server import serve as run_server
 
-    uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="info", access_log=False)
+    run_server(create_app(ctx.settings), host=host, port=port)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from deadlines.cli.common import Context, echo_json, parse_day, pass_context
-from deadlines.errors import NotFound, RuleError, RuleErrors
+from deadlines.errors import DeadlinesError, NotFound, RuleError, RuleErrors
 from deadlines.records import DeadlineRecord, record_to_json
 from deadlines.rules import RuleBook, evaluate, evaluate_election, load_rules
 from deadlines.rules.model import ELECTION_DAY
@@ -170,6 +170,41 @@ def show(
     print_records(records)
 
 
+APPLY_LOCK = 0x6465_6164_6C69_6E65  # "deadline": the advisory lock key of `rules apply`
+APPLY_BUSY = "another `rules apply` is running; try again when it has finished"
+
+
+def _lock_apply(session: Any, actor: str, now: datetime) -> None:
+    """One `rules apply` at a time, held until this transaction ends. Two at once both read the
+    old rules and both insert the new ones, and the loser failed with a raw UNIQUE error.
+    PostgreSQL: a transaction advisory lock, refused at once if held. SQLite: the first statement
+    writes (a row in service_state), which takes the database's write lock; a second apply waits
+    the busy timeout for it, then is told."""
+    from sqlalchemy import insert, text, update
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import col
+
+    from deadlines.db.models import ServiceState
+
+    if session.get_bind().dialect.name == "postgresql":
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": APPLY_LOCK}).scalar():
+            raise DeadlinesError(APPLY_BUSY)
+        return
+    value = {"by": actor, "at": now.isoformat()}
+    try:
+        done = session.execute(
+            update(ServiceState)
+            .where(col(ServiceState.key) == "rules_apply")
+            .values(value=value, updated_at=now)
+        )
+        if not done.rowcount:
+            session.execute(insert(ServiceState).values(key="rules_apply", value=value, updated_at=now))
+    except OperationalError as e:
+        if "locked" in str(e.orig) or "busy" in str(e.orig):
+            raise DeadlinesError(APPLY_BUSY) from e
+        raise
+
+
 @rules.command("apply")
 @click.option("--force", is_flag=True, help="Let the files overwrite rules edited in the console.")
 @click.option("--dry-run", is_flag=True, help="Show what would change and store nothing.")
@@ -182,6 +217,7 @@ def apply(ctx: Context, force: bool, dry_run: bool) -> None:
     book = load_rules(ctx.settings.rules_dir)
     require_initialised(ctx.engine)
     with session_scope(ctx.engine) as session:
+        _lock_apply(session, ctx.settings.actor, ctx.now())
         report = apply_rulebook(
             session=session, book=book, actor=ctx.settings.actor, now=ctx.now(), force=force
         )

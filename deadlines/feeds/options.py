@@ -29,9 +29,15 @@ def parse_alarms(value: str) -> tuple[timedelta, ...]:
         m = _DURATION.match(item)
         if not m or item in ("P", "PT"):
             raise BadFeedOption(f"alarms: {item!r} is not an ISO 8601 duration like P7D, P1D or PT12H")
-        delta = timedelta(
-            weeks=int(m["w"] or 0), days=int(m["d"] or 0), hours=int(m["h"] or 0), minutes=int(m["m"] or 0)
-        )
+        try:
+            delta = timedelta(
+                weeks=int(m["w"] or 0),
+                days=int(m["d"] or 0),
+                hours=int(m["h"] or 0),
+                minutes=int(m["m"] or 0),
+            )
+        except (OverflowError, ValueError):  # P99999999999D: more than a timedelta (or int) holds
+            delta = MAX_ALARM * 2
         if not timedelta(minutes=1) <= delta <= MAX_ALARM:
             raise BadFeedOption(f"alarms: {item} is outside 1 minute to 90 days")
         out.append(delta)

@@ -33,12 +33,21 @@ class ImportReport:
 
 
 def parse_csv(text: str) -> Iterable[tuple[int, dict[str, str]]]:
+    """The rows with their line numbers. A file the csv module cannot read (a field over its
+    131,072-character limit, a broken quote) stops with one line naming where, before anything
+    is stored."""
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise DeadlinesError(f"CSV header lacks column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}")
-    for row in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+    try:
+        fieldnames = reader.fieldnames or []
+        missing = [c for c in COLUMNS if c not in fieldnames]
+        if missing:
+            raise DeadlinesError(
+                f"CSV header lacks column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}"
+            )
+        for row in reader:
+            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+    except csv.Error as e:
+        raise DeadlinesError(f"CSV line {reader.reader.line_num}: {e}; nothing was imported") from e
 
 
 def import_rows(

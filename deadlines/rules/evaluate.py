@@ -11,8 +11,21 @@ from deadlines.records import DeadlineRecord
 from deadlines.rules.businessdays import apply_policy
 from deadlines.rules.model import Election, Offset, Override, Rule, RuleBook, RuleSet
 
+# The dates a deadline may fall on: one day of margin each side of what `date` holds, since a
+# deadline closing at 24:00 ends on the next day (an election on 9999-12-31 overflowed there).
+FIRST_DAY = date(1, 1, 2)
+LAST_DAY = date(9998, 12, 31)
 
-def _day(offset: Offset, anchors: Mapping[str, date], rs: RuleSet, rule: Rule, election_id: str) -> date:
+
+def _in_range(day: date | None, where: RuleError) -> date | None:
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise where
+    return day
+
+
+def _day(
+    offset: Offset, anchors: Mapping[str, date], rs: RuleSet, rule: Rule, election_id: str, field: str
+) -> date:
     base = anchors.get(offset.anchor)
     if base is None:
         raise RuleError(
@@ -24,7 +37,23 @@ def _day(offset: Offset, anchors: Mapping[str, date], rs: RuleSet, rule: Rule, e
             field="anchors",
         )
     policy = rule.holiday_policy or rs.holiday_policy
-    return apply_policy(base + timedelta(days=offset.days), policy, rs.country, rs.subdivision)
+
+    def out_of_range(day: date | None) -> RuleError:
+        gives = f"gives {day}, " if day else "gives a date "
+        return RuleError(
+            f"{offset} with {offset.anchor} = {base} {gives}outside the dates this service computes"
+            f" ({FIRST_DAY} to {LAST_DAY}); check the election's day and anchors",
+            file=rs.file,
+            line=rule.line,
+            item=f"election {election_id}, rule {rule.id}",
+            field=field,
+        )
+
+    try:
+        day = apply_policy(base + timedelta(days=offset.days), policy, rs.country, rs.subdivision)
+    except OverflowError as e:
+        raise out_of_range(None) from e
+    return _in_range(day, out_of_range(day)) or day
 
 
 def evaluate(
@@ -39,8 +68,8 @@ def evaluate(
     by_rule = {o.rule: o for o in overrides}
     records: list[DeadlineRecord] = []
     for rule in ruleset.rules:
-        opens = _day(rule.opens, anchors, ruleset, rule, election_id) if rule.opens else None
-        closes = _day(rule.closes, anchors, ruleset, rule, election_id) if rule.closes else None
+        opens = _day(rule.opens, anchors, ruleset, rule, election_id, "opens") if rule.opens else None
+        closes = _day(rule.closes, anchors, ruleset, rule, election_id, "closes") if rule.closes else None
         source: dict[str, object] = {
             "type": "rule",
             "file": f"rules/{Path(ruleset.file).name}" if ruleset.file else None,
@@ -53,8 +82,15 @@ def evaluate(
         }
         override = by_rule.get(rule.id)
         if override:
-            opens = override.opens or opens
-            closes = override.closes or closes
+            bad_override = RuleError(
+                f"override of rule {rule.id} falls outside the dates this service computes"
+                f" ({FIRST_DAY} to {LAST_DAY})",
+                file=election_file,
+                item=f"election {election_id}",
+                field="overrides",
+            )
+            opens = _in_range(override.opens, bad_override) or opens
+            closes = _in_range(override.closes, bad_override) or closes
             source["override"] = {"reason": override.reason, "file": election_file}
         if opens and closes and closes < opens:
             raise RuleError(

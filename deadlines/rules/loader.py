@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deadlines.errors import RuleError, RuleErrors
 from deadlines.records import AUDIENCES, KINDS, LANGUAGES
+from deadlines.rules.evaluate import FIRST_DAY, LAST_DAY
 from deadlines.rules.model import (
     ANCHOR_NAME,
     ELECTION_DAY,
@@ -221,6 +222,15 @@ def _date(value: Any) -> date:
     raise ValueError(f"expected a date YYYY-MM-DD, got {value!r}")
 
 
+def _election_date(value: Any) -> date:
+    """An election day or anchor: a date whose deadlines, days or months around it, still fit in
+    the calendar (an election on 9999-12-31 overflowed when its deadlines were computed)."""
+    day = _date(value)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day} is outside the dates this service computes ({FIRST_DAY} to {LAST_DAY})")
+    return day
+
+
 def _hours(value: Any) -> tuple[Any, Any]:
     text = _string(value)
     parts = text.split("-")
@@ -379,7 +389,7 @@ def _check_ruleset(c: _FileChecker, table: Any, rules: Any) -> RuleSet | None:
 def _anchor_dates(value: Any) -> dict[str, date]:
     if not isinstance(value, dict):
         raise ValueError(f"expected a table of anchor = date, got {value!r}")
-    return {str(k): _date(v) for k, v in value.items()}
+    return {str(k): _election_date(v) for k, v in value.items()}
 
 
 def _check_override(c: _FileChecker, table: Any, item: str, key: str | None) -> Override | None:
@@ -415,7 +425,7 @@ def _check_election(c: _FileChecker, table: Any, index: int) -> Election | None:
     c.unknown_fields(table, ELECTION_FIELDS, item, raw_id)
     name = c.get(table, "name", _titles, item, raw_id)
     ruleset = c.get(table, "ruleset", _slug, item, raw_id)
-    day = c.get(table, "day", _date, item, raw_id)
+    day = c.get(table, "day", _election_date, item, raw_id)
     anchors = c.get(table, "anchors", _anchor_dates, item, raw_id, required=False) or {}
     aliases = c.get(table, "aliases", _strings, item, raw_id, required=False) or ()
     raw_overrides = table.get("overrides", [])
@@ -470,6 +480,10 @@ def parse_rules_text(text: str, file: str) -> Parsed:
     except tomllib.TOMLDecodeError as e:
         m = _TOML_LINE.search(str(e))
         return Parsed(errors=[RuleError(f"malformed TOML: {e}", file=file, line=int(m[1]) if m else None)])
+    except RecursionError:
+        # tomllib recurses once per level of nested arrays or tables: thousands of `[` would
+        # otherwise end in a traceback thousands of lines long.
+        return Parsed(errors=[RuleError("malformed TOML: arrays or tables nested too deeply", file=file)])
     return parse_rules_data(data, file, text)
 
 

@@ -78,6 +78,9 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "error": "Error",
         "not_found": "Not found",
         "not_found_text": "There is no such page.",
+        "unavailable": "Please try again shortly",
+        "unavailable_text": "We cannot save anything right now. Nothing was changed; please try again in a"
+        " minute.",
         "api": "JSON API",
         "feeds": "All calendar feeds",
     },
@@ -150,6 +153,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "error": "오류",
         "not_found": "찾을 수 없음",
         "not_found_text": "그런 페이지가 없습니다.",
+        "unavailable": "잠시 후 다시 시도해 주세요",
+        "unavailable_text": "지금은 저장할 수 없습니다. 아무것도 바뀌지 않았으니 1분 뒤에 다시 시도해 주세요.",
         "api": "JSON API",
         "feeds": "모든 캘린더 피드",
     },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import re
 import secrets
@@ -12,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "csrf"
 CSRF_FIELD = "csrf_token"
+FLASH_COOKIE = "flash"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -93,10 +96,17 @@ async def _refuse(send: Send, limit: int) -> None:
 
 
 class SecurityHeaders:
-    """Adds the headers every HTML page and API answer should carry."""
+    """Adds the security headers to every response that passes through it: pages, the API,
+    feeds, errors, 304s and 404s alike. The outermost layer of the app, so nothing answers
+    around it. A response that sets one of these headers itself keeps its own (the API
+    documentation pages have a policy of their own)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def __getattr__(self, name: str) -> Any:
+        # The wrapped app's attributes (the feed endpoint's cache and framework) stay reachable.
+        return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -105,10 +115,34 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [h for h in SECURITY_HEADERS if h[0] not in present]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def sign_flash(secret: str, text: str) -> str:
+    """A console status message as a cookie value the server alone can make: shown on the next
+    page only if the signature holds, so a link cannot put words in the console's mouth."""
+    payload = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return f"{payload}.{_flash_mac(secret, payload)}"
+
+
+def read_flash(secret: str, value: str | None) -> str | None:
+    payload, _, mac = (value or "").partition(".")
+    if not payload or not hmac.compare_digest(mac, _flash_mac(secret, payload)):
+        return None
+    try:
+        return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _flash_mac(secret: str, payload: str) -> str:
+    return hmac.new(secret.encode(), f"flash.{payload}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def valid_token(value: str) -> bool:

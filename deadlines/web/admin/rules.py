@@ -3,7 +3,6 @@
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,6 +23,7 @@ from deadlines.errors import NotFound, RuleError, RuleErrors
 from deadlines.rules.edit import RULE_FORM_FIELDS, OverrideInput, edit_election, edit_rule, field_errors
 from deadlines.web.admin.auth import Form, Staff
 from deadlines.web.admin.context import Console
+from deadlines.web.security import FLASH_COOKIE, read_flash, sign_flash
 
 ELECTION_FIELDS = ("day", "anchors", "overrides")
 KINDS = ("election", "ruleset")
@@ -215,9 +215,19 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             session.commit()
         report = console.after_rules_change(now)
         note = f"published revision {revision}: {len(changes)} deadline change(s); {report}"
-        return RedirectResponse(
-            f"/admin/history/{kind}/{key}?published={revision}&note={_q(note)}", status_code=303
+        response = RedirectResponse(f"/admin/history/{kind}/{key}?published={revision}", status_code=303)
+        # The status message travels in a cookie only the server can sign, never in the address.
+        secret = console.settings.secret_key
+        response.set_cookie(
+            FLASH_COOKIE,
+            sign_flash(secret, note),
+            max_age=120,
+            path="/admin",
+            secure=console.settings.cookie_secure,
+            httponly=True,
+            samesite="strict",
         )
+        return response
 
     @router.get("/history/{kind}/{key}", response_class=HTMLResponse)
     def revisions(request: Request, staff: StaffDep, kind: str, key: str) -> HTMLResponse:
@@ -227,10 +237,15 @@ def rules_routes(router: APIRouter, console: Console) -> None:
             rows = history(session=session, kind=kind, key=key)
         if not rows:
             return console.error(request, staff, f"no {kind} {key!r}")
-        note = request.query_params.get("note")
-        return console.render(
+        note = read_flash(console.settings.secret_key, request.cookies.get(FLASH_COOKIE))
+        response = console.render(
             request, staff, "history.html", {"kind": kind, "key": key, "rows": rows, "note": note}
         )
+        if FLASH_COOKIE in request.cookies:
+            response.delete_cookie(
+                FLASH_COOKIE, path="/admin", secure=console.settings.cookie_secure, httponly=True
+            )
+        return response
 
     @router.post("/history/{kind}/{key}/{revision}/preview", response_class=HTMLResponse)
     def revert_preview(
@@ -258,7 +273,3 @@ def _at(form: Any, name: str, index: int) -> str:
     values = form.getlist(name)
     value = values[index] if index < len(values) else ""
     return value if isinstance(value, str) else ""
-
-
-def _q(text: str) -> str:
-    return quote(text, safe="")
