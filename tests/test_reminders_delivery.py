@@ -276,6 +276,7 @@ def test_moved_date_sends_one_correction_and_replans(
 def test_unsubscribe_stops_every_further_reminder(
     db_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
+    from deadlines.db.models import Subscriber
     from deadlines.tokens import make_token
 
     settings = prepare(db_url, tmp_path, smtp_server.port)
@@ -285,9 +286,10 @@ def test_unsubscribe_stops_every_further_reminder(
     once(settings, CLOSE - timedelta(days=7))
     sent = len(smtp_server.to("bye@example.org"))
     assert sent >= 1
-    token = make_token(settings.secret_key, "unsubscribe", sid)
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
+        secret = session.get_one(Subscriber, sid).secret
+        token = make_token(settings.secret_key, "unsubscribe", sid, binding=secret)
         unsubscribe(session=session, secret=settings.secret_key, token=token, now=CLOSE - timedelta(days=6))
         session.commit()
     engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 
 from deadlines.mail.mime import HeaderInjection, build_message
 from deadlines.reminders.subscribers import SubscriberError, normalise_email
-from deadlines.tokens import TokenError, make_token, read_token
+from deadlines.tokens import TokenError, make_token, read_token, token_subscriber
 from tests.conftest import Cli, cli_env
 from tests.smtp_server import SmtpServer
 
@@ -111,24 +111,30 @@ def test_csv_without_columns(site: Cli, tmp_path: Path) -> None:
     )
 
 
-def test_tokens_are_unforgeable_and_purpose_bound() -> None:
+def test_tokens_are_unforgeable_purpose_bound_and_subscriber_bound() -> None:
     from datetime import UTC, datetime, timedelta
 
     now = datetime(2024, 1, 1, tzinfo=UTC)
-    token = make_token("s3cret", "confirm", 42, nonce="abc", expires=now + timedelta(hours=1))
-    assert read_token("s3cret", "confirm", token, now)["s"] == 42
+    token = make_token("s3cret", "confirm", 42, binding="k1", nonce="abc", expires=now + timedelta(hours=1))
+    assert read_token("s3cret", "confirm", token, now, binding="k1")["s"] == 42
+    assert token_subscriber(token) == 42
     with pytest.raises(TokenError):
-        read_token("other", "confirm", token, now)
+        read_token("other", "confirm", token, now, binding="k1")
     with pytest.raises(TokenError):
-        read_token("s3cret", "unsubscribe", token, now)
+        read_token("s3cret", "unsubscribe", token, now, binding="k1")
+    with pytest.raises(TokenError):  # the subscriber's secret changed (forgotten, id given again)
+        read_token("s3cret", "confirm", token, now, binding="k2")
     with pytest.raises(TokenError, match="expired"):
-        read_token("s3cret", "confirm", token, now + timedelta(hours=2))
+        read_token("s3cret", "confirm", token, now + timedelta(hours=2), binding="k1")
     _payload, mac = token.split(".")
-    forged = make_token("s3cret", "confirm", 43).split(".")[0] + "." + mac
+    forged = make_token("s3cret", "confirm", 43, binding="k1").split(".")[0] + "." + mac
     with pytest.raises(TokenError):
-        read_token("s3cret", "confirm", forged, now)
-    with pytest.raises(TokenError):
-        read_token("s3cret", "confirm", "garbage", now)
+        read_token("s3cret", "confirm", forged, now, binding="k1")
+    for garbage in ("garbage", "x.y", "é.é", "eyJzIjo5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OX0.x", "eyJzIjp0cnVlfQ.x"):
+        with pytest.raises(TokenError):
+            token_subscriber(garbage)  # no id, non-ASCII, an id past 64 bits, true
+        with pytest.raises(TokenError):
+            read_token("s3cret", "confirm", garbage, now, binding="k1")
 
 
 def test_addresses_cannot_inject_headers() -> None:

@@ -1,4 +1,4 @@
-"""The links in every email, through the ASGI app: confirm once, unsubscribe with one click."""
+"""The links in every email, through the ASGI app: confirm once by a button, unsubscribe with one click."""
 
 from __future__ import annotations
 
@@ -21,11 +21,20 @@ async def _exercise(
     app: object, confirm_token: str, unsubscribe_token: str, engine: object, sub_id: int
 ) -> None:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        first = await client.get(f"/confirm/{confirm_token}")
+    async with httpx.AsyncClient(transport=transport, base_url="https://test") as client:
+        # A GET (a person, or a mail scanner following the link) only shows the button.
+        page = await client.get(f"/confirm/{confirm_token}")
+        assert page.status_code == 200 and 'method="post"' in page.text
+        with Session(engine) as session:  # type: ignore[arg-type]
+            assert session.exec(select(Subscriber)).one().status == "pending"
+        csrf = client.cookies["csrf"]
+        # The button's POST needs the page's CSRF token, then confirms once.
+        assert (await client.post(f"/confirm/{confirm_token}")).status_code == 403
+        first = await client.post(f"/confirm/{confirm_token}", data={"csrf_token": csrf})
         assert first.status_code == 200 and "신청이 확인되었습니다" in first.text
-        again = await client.get(f"/confirm/{confirm_token}")
+        again = await client.post(f"/confirm/{confirm_token}", data={"csrf_token": csrf})
         assert again.status_code == 400 and "already been used" in again.text
+        assert (await client.get(f"/confirm/{confirm_token}")).status_code == 400
         assert (await client.get("/confirm/forged.token")).status_code == 400
         with Session(engine) as session:  # type: ignore[arg-type]
             session.add(
@@ -61,8 +70,10 @@ def test_confirm_then_one_click_unsubscribe(db_url: str, tmp_path: Path) -> None
         )
         session.commit()
         sub = session.exec(select(Subscriber)).one()
-        confirm_token = make_token(settings.secret_key, "confirm", sub.id or 0, nonce=sub.confirm_nonce)
-    unsubscribe_token = make_token(settings.secret_key, "unsubscribe", sub.id or 0)
+        confirm_token = make_token(
+            settings.secret_key, "confirm", sub.id or 0, binding=sub.secret, nonce=sub.confirm_nonce
+        )
+        unsubscribe_token = make_token(settings.secret_key, "unsubscribe", sub.id or 0, binding=sub.secret)
     app = create_app(settings)
     try:
         asyncio.run(_exercise(app, confirm_token, unsubscribe_token, engine, sub.id or 0))

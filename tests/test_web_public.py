@@ -131,7 +131,7 @@ def test_preferences_change_zone_and_elections(site_any_db: Site) -> None:
             )
         )
         session.commit()
-        token = make_token(site.settings.secret_key, "preferences", subscriber.id)
+        token = make_token(site.settings.secret_key, "preferences", subscriber.id, binding=subscriber.secret)
     form = site.client.get(f"/preferences/{token}")
     assert (
         form.status_code == 200

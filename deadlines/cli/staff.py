@@ -19,7 +19,11 @@ def staff() -> None:
 @click.option("--role", type=click.Choice(["editor", "viewer"]), default="editor", show_default=True)
 @click.option("--email", help="Address for test reminders (optional).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
-@click.option("--reset-password", is_flag=True, help="The account exists: set a new password and role.")
+@click.option(
+    "--reset-password",
+    is_flag=True,
+    help="The account exists: set a new password and role, and end every login made with the old one.",
+)
 @pass_context
 def add(
     ctx: Context, username: str, role: str, email: str | None, password_stdin: bool, reset_password: bool
@@ -47,7 +51,10 @@ def add(
         if email:
             user.email = email
             session.add(user)
-    click.echo(f"staff account {username!r} ({role}) {'updated' if reset_password else 'created'}")
+    if reset_password:
+        click.echo(f"staff account {username!r} ({role}) updated; its existing logins are ended")
+    else:
+        click.echo(f"staff account {username!r} ({role}) created")
 
 
 @staff.command("list")

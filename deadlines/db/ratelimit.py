@@ -1,4 +1,4 @@
-"""Rate limits counted in the database, so every web process shares them."""
+"""Rate limits and login back-off counted in the database, so every web process shares them."""
 
 from __future__ import annotations
 
@@ -33,6 +33,35 @@ def allow(*, session: Session, key: str, limit: int, window: timedelta, now: dat
         return False
     session.add(RateEvent(bucket=key, at=now))
     return True
+
+
+def backoff_delay(failures: int, *, free: int, cap: timedelta) -> timedelta:
+    """How long to wait after the last of `failures` failed attempts before another is heard:
+    nothing for the first `free`, then 2, 4, 8 ... seconds, never more than `cap`. It slows a
+    guesser to a crawl while the owner, who gets it right within a few tries, barely notices."""
+    if failures < free:
+        return timedelta(0)
+    exponent = min(failures - free + 1, 32)  # 2**32 s is past any cap; keeps the number small
+    return min(timedelta(seconds=2**exponent), cap)
+
+
+def failures(*, session: Session, key: str, since: datetime) -> tuple[int, datetime | None]:
+    """How many events `key` has had since `since`, and when the last one was."""
+    count, last = session.exec(
+        select(func.count(), func.max(col(RateEvent.at))).where(
+            col(RateEvent.bucket) == key, col(RateEvent.at) >= since
+        )
+    ).one()
+    return int(count), last
+
+
+def record(*, session: Session, key: str, now: datetime) -> None:
+    session.add(RateEvent(bucket=key, at=now))
+
+
+def clear(*, session: Session, key: str) -> None:
+    """Forget every event of `key` (a login that succeeded ends its back-off)."""
+    session.exec(delete(RateEvent).where(col(RateEvent.bucket) == key))
 
 
 def prune(*, session: Session, before: datetime) -> int:

@@ -1,15 +1,17 @@
-"""Staff accounts of the console: argon2 password hashes, roles, login checks."""
+"""Staff accounts of the console: argon2 password hashes, roles, login checks, server-side sessions."""
 
 from __future__ import annotations
 
+import hashlib
 import re
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select, update
 
-from deadlines.db.models import StaffUser
+from deadlines.db.models import StaffSession, StaffUser
 from deadlines.db.store import audit
 from deadlines.errors import DeadlinesError
 
@@ -27,7 +29,7 @@ class StaffError(DeadlinesError):
 
 
 def check_new_account(username: str, password: str, role: str) -> None:
-    if not USERNAME.match(username):
+    if not USERNAME.fullmatch(username):
         raise StaffError(
             f"username {username!r}: use 2-64 lower-case letters, digits, dots, dashes or underscores"
         )
@@ -54,7 +56,10 @@ def add_staff(
     if user is None:
         user = StaffUser(username=username, password_hash="", role=role, created_at=now)
     else:
-        user.session_epoch += 1  # a new password ends every existing login
+        user.session_epoch += 1
+        # A new password ends every existing login: whoever knew the old one is logged out.
+        assert user.id is not None
+        revoke_user_sessions(session=session, user_id=user.id, now=now)
     user.password_hash = _hasher.hash(password)
     user.role = role
     user.active = True
@@ -84,3 +89,59 @@ def authenticate(*, session: Session, username: str, password: str, now: datetim
     user.last_login_at = now
     session.add(user)
     return user
+
+
+def session_id(token: str) -> str:
+    """What the server keeps of a session cookie: its hash, so a copy of the table logs no one in."""
+    return hashlib.sha256(token.encode(errors="replace")).hexdigest()
+
+
+def open_session(*, session: Session, user: StaffUser, now: datetime, lifetime: timedelta) -> str:
+    """A new login of `user`: the random token for the cookie (the server stores its hash)."""
+    assert user.id is not None
+    # The user's sessions that have expired are of no further use; drop them as new ones come.
+    session.exec(
+        delete(StaffSession).where(col(StaffSession.user_id) == user.id, col(StaffSession.expires_at) < now)
+    )
+    token = secrets.token_urlsafe(32)
+    session.add(
+        StaffSession(id=session_id(token), user_id=user.id, created_at=now, expires_at=now + lifetime)
+    )
+    return token
+
+
+def session_user(*, session: Session, token: str, now: datetime) -> StaffUser | None:
+    """The active account a session cookie belongs to, or None if the session is unknown,
+    revoked (logout, password reset) or expired."""
+    if not token or len(token) > 100:
+        return None
+    row = session.exec(
+        select(StaffSession, StaffUser)
+        .join(StaffUser, col(StaffUser.id) == col(StaffSession.user_id))
+        .where(col(StaffSession.id) == session_id(token))
+    ).first()
+    if row is None:
+        return None
+    staff_session, user = row
+    if staff_session.revoked_at is not None or staff_session.expires_at <= now or not user.active:
+        return None
+    return user
+
+
+def revoke_session(*, session: Session, token: str, now: datetime) -> None:
+    """Logout: the cookie stops working at once, whatever copies of it exist."""
+    session.exec(
+        update(StaffSession)
+        .where(col(StaffSession.id) == session_id(token), col(StaffSession.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_user_sessions(*, session: Session, user_id: int, now: datetime) -> int:
+    """Every login of one account ends (password reset)."""
+    result = session.exec(
+        update(StaffSession)
+        .where(col(StaffSession.user_id) == user_id, col(StaffSession.revoked_at).is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)

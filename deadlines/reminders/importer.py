@@ -18,6 +18,7 @@ from deadlines.reminders.subscribers import (
     check_audiences,
     check_language,
     check_zone,
+    new_secret,
     normalise_email,
     queue_confirmation,
 )
@@ -76,7 +77,14 @@ def import_rows(
             continue
         sub = session.exec(select(Subscriber).where(Subscriber.email == email)).first()
         if sub is None:
-            sub = Subscriber(email=email, language=language, timezone=zone, origin="import", created_at=now)
+            sub = Subscriber(
+                email=email,
+                secret=new_secret(),
+                language=language,
+                timezone=zone,
+                origin="import",
+                created_at=now,
+            )
             session.add(sub)
             session.flush()
             report.imported += 1

@@ -10,14 +10,19 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import insert as sa_insert
+from sqlalchemy import literal
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select, update
 
-from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription
+from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription, Told
 from deadlines.db.store import audit
+from deadlines.db.types import UTCDateTime
 from deadlines.errors import DeadlinesError, NotFound
 from deadlines.records import AUDIENCES, LANGUAGES
 from deadlines.reminders.triggers import TRIGGERS
-from deadlines.tokens import TokenError, read_token
+from deadlines.tokens import TokenError, make_token, read_token, token_subscriber
 
 # A confirmation email is not sent again to the same address within this time.
 RESEND_AFTER = timedelta(minutes=10)
@@ -115,6 +120,11 @@ def validate_sign_up(request: SignUp, known_elections: Sequence[str]) -> SignUp:
     )
 
 
+def _upsert(session: Session, table: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def sign_up(
     *,
     session: Session,
@@ -124,28 +134,80 @@ def sign_up(
     resend_after: timedelta = RESEND_AFTER,
 ) -> None:
     """Double opt-in. The outcome is the same whatever the address's state, so a response built on
-    it never reveals whether an address was already known."""
+    it never reveals whether an address was already known; so is the work. New, pending, active,
+    unsubscribed and suppressed addresses run the same statements in the same order (one read,
+    one upsert of the subscriber, one upsert per election, one insert of a confirmation), and
+    only values and a WHERE flag differ: the time a sign-up takes does not tell who subscribed."""
     request = validate_sign_up(request, known_elections)
-    subscriber = _subscriber(session, request.email)
-    if subscriber is None:
-        subscriber = Subscriber(
-            email=request.email, language=request.language, timezone=request.timezone, created_at=now
+    s, t, o = (m.__table__ for m in (Subscriber, Subscription, OutboxRow))  # type: ignore[union-attr]
+    found = session.execute(
+        sa_select(s.c.status, s.c.language, s.c.timezone, s.c.confirm_nonce, s.c.confirmation_sent_at).where(
+            s.c.email == request.email
         )
-        session.add(subscriber)
-        session.flush()
-    assert subscriber.id is not None
-    if subscriber.status == "suppressed":
-        return  # the address bounced: never mail it again, and say nothing different
-    if subscriber.status in ("pending", "unsubscribed"):
-        subscriber.language, subscriber.timezone = request.language, request.timezone
-        _upsert_subscriptions(session, subscriber.id, request, now)
-        if subscriber.status == "unsubscribed":
-            subscriber.status = "pending"
-        queue_confirmation(session=session, subscriber=subscriber, now=now, resend_after=resend_after)
-        session.add(subscriber)
-        return
-    # Already active: changes wait for the preferences link; nothing is sent here, so the
-    # sign-up form cannot be used to mail someone repeatedly.
+    ).first()
+    # Both made every time, used or not, so the work does not depend on the state.
+    nonce, secret = secrets.token_hex(8), new_secret()
+    status = found.status if found else "pending"
+    # Suppressed: the address bounced, never mail it again. Active: changes wait for the
+    # preferences link, and nothing is sent, so the form cannot be used to mail someone repeatedly.
+    live = status in ("pending", "unsubscribed")
+    sent_at = found.confirmation_sent_at if found else None
+    queue = live and (sent_at is None or now - sent_at >= resend_after)
+    upsert = _upsert(session, s).values(
+        email=request.email,
+        secret=secret,
+        origin="signup",
+        hard_bounces=0,
+        created_at=now,
+        language=request.language if live or not found else found.language,
+        timezone=request.timezone if live or not found else found.timezone,
+        status="pending" if live else status,
+        confirm_nonce=nonce if queue else (found.confirm_nonce if found else None),
+        confirmation_sent_at=now if queue else sent_at,
+    )
+    kept = ("language", "timezone", "status", "confirm_nonce", "confirmation_sent_at")
+    subscriber_id = session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["email"], set_={c: upsert.excluded[c] for c in kept}
+        ).returning(s.c.id)
+    ).scalar_one()
+    for election in request.elections:
+        chosen = sa_select(
+            literal(subscriber_id),
+            literal(election),
+            literal(list(request.audiences), t.c.audiences.type),
+            literal(list(request.triggers) if request.triggers is not None else None, t.c.triggers.type),
+            literal(now, UTCDateTime),
+        ).where(literal(live))
+        insert_ = _upsert(session, t).from_select(
+            ["subscriber_id", "election_id", "audiences", "triggers", "created_at"], chosen
+        )
+        excluded = insert_.excluded
+        session.execute(
+            insert_.on_conflict_do_update(
+                index_elements=["subscriber_id", "election_id"],
+                set_={"audiences": excluded.audiences, "triggers": excluded.triggers},
+            )
+        )
+    confirmation = sa_select(
+        literal("confirmation"),
+        literal(subscriber_id),
+        literal("confirm"),
+        literal(now, UTCDateTime),
+        literal(now, UTCDateTime),
+        literal("pending"),
+        literal(0),
+        literal(0),
+    ).where(literal(queue))
+    columns = ["kind", "subscriber_id", "trigger", "due_at", "created_at", "state", "attempts", "revision"]
+    session.execute(sa_insert(o).from_select(columns, confirmation))
+    # Objects of this subscriber already in the session would not see the statements above.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Subscriber | Subscription) and subscriber_id in (
+            obj.id,
+            getattr(obj, "subscriber_id", None),
+        ):
+            session.expire(obj)
 
 
 def queue_confirmation(
@@ -165,11 +227,34 @@ def queue_confirmation(
     return True
 
 
-def confirm(*, session: Session, secret: str, token: str, now: datetime) -> Subscriber:
-    body = read_token(secret, "confirm", token, now)
-    subscriber = session.get(Subscriber, body["s"])
-    if subscriber is None or subscriber.status != "pending" or subscriber.confirm_nonce != body.get("n"):
+def new_secret() -> str:
+    """A subscriber's own secret, bound into every link made for them (see `deadlines.tokens`)."""
+    return secrets.token_hex(16)
+
+
+def token_owner(
+    *, session: Session, secret: str, purpose: str, token: str, now: datetime
+) -> tuple[Subscriber, dict[str, object]]:
+    """The subscriber a link token was made for, checked against their own secret; a removed
+    subscriber (or one whose id was somehow given again) makes every old link invalid."""
+    subscriber = session.get(Subscriber, token_subscriber(token))
+    if subscriber is None:
+        # Checked against a throwaway secret, so this costs what a known id costs.
+        read_token(secret, purpose, token, now, binding=secrets.token_hex(16))
+        raise TokenError("this link is not valid; ask for a new one")
+    return subscriber, read_token(secret, purpose, token, now, binding=subscriber.secret)
+
+
+def pending_confirmation(*, session: Session, secret: str, token: str, now: datetime) -> Subscriber:
+    """The subscriber a confirmation link would confirm, without confirming (what a GET shows)."""
+    subscriber, body = token_owner(session=session, secret=secret, purpose="confirm", token=token, now=now)
+    if subscriber.status != "pending" or subscriber.confirm_nonce != body.get("n"):
         raise TokenError("this confirmation link has already been used or replaced")
+    return subscriber
+
+
+def confirm(*, session: Session, secret: str, token: str, now: datetime) -> Subscriber:
+    subscriber = pending_confirmation(session=session, secret=secret, token=token, now=now)
     subscriber.status = "active"
     subscriber.confirmed_at = now
     subscriber.confirm_nonce = None
@@ -180,11 +265,16 @@ def confirm(*, session: Session, secret: str, token: str, now: datetime) -> Subs
 def subscriber_for_token(
     *, session: Session, secret: str, purpose: str, token: str, now: datetime
 ) -> Subscriber:
-    body = read_token(secret, purpose, token, now)
-    subscriber = session.get(Subscriber, body["s"])
-    if subscriber is None or subscriber.status in ("unsubscribed", "suppressed"):
+    subscriber, _ = token_owner(session=session, secret=secret, purpose=purpose, token=token, now=now)
+    if subscriber.status in ("unsubscribed", "suppressed"):
         raise TokenError("this link is no longer valid: the address receives no reminders")
     return subscriber
+
+
+def link_token(secret: str, purpose: str, subscriber: Subscriber) -> str:
+    """A preferences or unsubscribe token for this subscriber, bound to their secret."""
+    assert subscriber.id is not None
+    return make_token(secret, purpose, subscriber.id, binding=subscriber.secret)
 
 
 def subscriptions_of(*, session: Session, subscriber_id: int) -> list[Subscription]:
@@ -263,10 +353,7 @@ def unsubscribe_subscriber(*, session: Session, subscriber: Subscriber, now: dat
 
 
 def unsubscribe(*, session: Session, secret: str, token: str, now: datetime) -> Subscriber:
-    body = read_token(secret, "unsubscribe", token, now)
-    subscriber = session.get(Subscriber, body["s"])
-    if subscriber is None:
-        raise TokenError("this link is not valid; the address may have been removed")
+    subscriber, _ = token_owner(session=session, secret=secret, purpose="unsubscribe", token=token, now=now)
     unsubscribe_subscriber(session=session, subscriber=subscriber, now=now, actor="link")
     return subscriber
 
@@ -306,7 +393,7 @@ def forget_subscriber(*, session: Session, email: str, actor: str, now: datetime
     if subscriber is None:
         raise NotFound(f"no subscriber with address {email!r}")
     sid = subscriber.id
-    for model in (OutboxRow, Subscription):
+    for model in (Told, OutboxRow, Subscription):  # what they were told goes too
         for row in session.exec(select(model).where(model.subscriber_id == sid)):
             session.delete(row)
     session.flush()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import segno
@@ -19,6 +19,7 @@ from deadlines.records import AUDIENCES, LANGUAGES
 from deadlines.reminders.subscribers import (
     SignUp,
     SubscriberError,
+    link_token,
     sign_up,
     subscriber_for_token,
     subscriptions_of,
@@ -26,7 +27,7 @@ from deadlines.reminders.subscribers import (
 )
 from deadlines.reminders.triggers import TRIGGERS
 from deadlines.settings import Settings
-from deadlines.tokens import TokenError, make_token
+from deadlines.tokens import TokenError
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.links import feed_links
 from deadlines.web.pagecache import TZ_COOKIE
@@ -171,7 +172,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
         values = form.fields()
         request_ = form.sign_up(form.email)
         email, language_ = form.email, form.language
-        moment = datetime.now(UTC)
+        moment = now()
         window = timedelta(minutes=settings.signup_window_minutes)
         try:
             with Session(engine) as session:
@@ -233,7 +234,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
             list(first.audiences) if first else [],
             list(first.triggers or []) if first else [],
         )
-        unsubscribe = make_token(settings.secret_key, "unsubscribe", subscriber.id)
+        unsubscribe = link_token(settings.secret_key, "unsubscribe", subscriber)
         context = {"form": form_context(d, values, {}), "token": token, "unsubscribe_token": unsubscribe}
         return pages.render(request, "preferences.html", context)
 
@@ -241,7 +242,7 @@ def public_router(engine: Engine, settings: Settings, cache: FeedCache, pages: P
     def preferences_save(request: Request, token: str, form: Annotated[SignUpForm, Form()]) -> Response:
         check_csrf(request, form.csrf_token)
         d = cache.current()
-        moment = datetime.now(UTC)
+        moment = now()
         try:
             with Session(engine) as session:
                 subscriber = subscriber_for_token(

@@ -1,8 +1,8 @@
-"""Console logins: session cookies signed with the secret key, roles, CSRF on every form."""
+"""Console logins: session cookies naming a session held on the server, roles, CSRF on every form."""
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -11,8 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
-from deadlines.db.models import StaffUser
-from deadlines.tokens import TokenError, make_token, read_token
+from deadlines.db.staff import session_user
 from deadlines.web.security import CSRF_FIELD, check_csrf
 
 SESSION_COOKIE = "staff_session"
@@ -40,13 +39,6 @@ def login_redirect_target(exc: LoginRequired) -> str:
     return f"/admin/login?next={quote(exc.next_path, safe='/')}"
 
 
-def session_token(secret: str, user: StaffUser, hours: float, now: datetime) -> str:
-    assert user.id is not None
-    return make_token(
-        secret, "staff-session", user.id, nonce=str(user.session_epoch), expires=now + timedelta(hours=hours)
-    )
-
-
 async def form_data(request: Request) -> AsyncIterator[FormData]:
     """The posted form with its CSRF token checked: every console form goes through here.
     Uploaded files are closed (their temporary files removed) when the request is done."""
@@ -61,18 +53,18 @@ async def form_data(request: Request) -> AsyncIterator[FormData]:
 Form = Annotated[FormData, Depends(form_data)]
 
 
-def staff_dependencies(engine: Engine, secret: str) -> tuple[Callable[..., Staff], Callable[..., Staff]]:
+def staff_dependencies(
+    engine: Engine, clock: Callable[[], datetime]
+) -> tuple[Callable[..., Staff], Callable[..., Staff]]:
+    """`clock` is the app's: session expiry is judged by it."""
+
     def current_staff(request: Request) -> Staff:
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             raise LoginRequired(request.url.path)
-        try:
-            body = read_token(secret, "staff-session", token, datetime.now(UTC))
-        except TokenError as e:
-            raise LoginRequired(request.url.path) from e
         with Session(engine) as session:
-            user = session.get(StaffUser, body["s"])
-        if user is None or not user.active or str(user.session_epoch) != body.get("n"):
+            user = session_user(session=session, token=token, now=clock())
+        if user is None:
             raise LoginRequired(request.url.path)
         assert user.id is not None
         return Staff(user.id, user.username, user.role)

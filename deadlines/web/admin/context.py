@@ -35,7 +35,7 @@ class Console:
     current_editor: Callable[..., Staff] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.current_staff, self.current_editor = staff_dependencies(self.engine, self.settings.secret_key)
+        self.current_staff, self.current_editor = staff_dependencies(self.engine, lambda: self.cache.clock())
 
     def render(
         self,
