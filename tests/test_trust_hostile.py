@@ -5,9 +5,11 @@ messages come from the server; slow clients lose their connection."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +26,7 @@ from sqlmodel import Session
 from deadlines.db.models import ServiceState, Subscriber
 from deadlines.web.app import create_app
 from deadlines.web.server import server_config
-from tests.conftest import RULES_DIR, Cli, cli_env
+from tests.conftest import RULES_DIR, Cli, cli_env, deadlines_command
 from tests.reminder_helpers import add_subscriber
 from tests.web_helpers import ELECTION_2028, PASSWORDS, Site, hidden, make_settings, running_site
 
@@ -352,21 +354,19 @@ def test_second_rules_apply_is_told_another_is_running(
 def test_two_rules_apply_at_once_never_give_a_raw_unique_error(db_url: str, tmp_path: Path) -> None:
     env = cli_env(db_url, tmp_path)
     assert Cli(env)("init").exit_code == 0
-    results: list[Any] = []
-
-    def apply() -> None:
-        results.append(Cli(env)("rules", "apply"))
-
-    threads = [threading.Thread(target=apply) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    for result in results:
-        assert result.exit_code == 0 or "another `rules apply` is running" in result.output, result.output
-        _no_traceback(result.output)
-        assert "UNIQUE" not in result.output and "duplicate key" not in result.output
-    assert any(r.exit_code == 0 for r in results)
+    command = [*deadlines_command(), "rules", "apply"]
+    processes = [
+        subprocess.Popen(
+            command, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [(p.wait(120), p.communicate()[0]) for p in processes]
+    for code, output in outputs:
+        assert code == 0 or "another `rules apply` is running" in output, output
+        _no_traceback(output)
+        assert "UNIQUE" not in output and "duplicate key" not in output
+    assert any(code == 0 for code, _ in outputs)
 
 
 def test_security_headers_on_every_kind_of_response(site: Site) -> None:

@@ -106,6 +106,8 @@ class SecurityHeaders:
 
     def __getattr__(self, name: str) -> Any:
         # The wrapped app's attributes (the feed endpoint's cache and framework) stay reachable.
+        if name == "app":  # not set yet (a copy being built): no recursion
+            raise AttributeError(name)
         return getattr(self.app, name)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
