@@ -198,17 +198,25 @@ def test_healthz_names_a_relay_problem(site_any_db: Site) -> None:
     assert "535" in health.text and "authentication failed" in health.text
 
 
-def test_slow_client_that_never_finishes_its_headers_is_disconnected(site: Site) -> None:
-    server = uvicorn.Server(
-        server_config(create_app(site.settings), host="127.0.0.1", port=0, header_timeout=1)
-    )
+@contextmanager
+def _serving(site: Site, header_timeout: float = 10) -> Iterator[int]:
+    """The app under uvicorn as `deadlines serve` runs it, on a free port (yielded)."""
+    config = server_config(create_app(site.settings), host="127.0.0.1", port=0, header_timeout=header_timeout)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + 20
         while not server.started and time.monotonic() < deadline:
             time.sleep(0.05)
-        port = server.servers[0].sockets[0].getsockname()[1]
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_slow_client_that_never_finishes_its_headers_is_disconnected(site: Site) -> None:
+    with _serving(site, header_timeout=1) as port:
         with socket.create_connection(("127.0.0.1", port)) as client:
             client.settimeout(10)
             client.sendall(b"GET /healthz HT")
@@ -235,9 +243,6 @@ def test_slow_client_that_never_finishes_its_headers_is_disconnected(site: Site)
             while chunk := client.recv(4096):
                 answer += chunk
             assert answer.startswith(b"HTTP/1.1 200")
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.mark.parametrize("alarms", ["P99999999999D", "PT99999999999999999999H", "P" + "9" * 5000 + "W"])
@@ -449,3 +454,25 @@ def test_console_status_message_never_comes_from_the_query_string(site: Site) ->
     history = site.client.get(published.headers["location"])
     assert "published revision" in history.text  # the server's own message, once
     assert "published revision" not in site.client.get(published.headers["location"]).text
+
+
+@pytest.mark.skipif(
+    not (Path("/usr/bin/chromium").exists() and Path("/usr/bin/chromedriver").exists()),
+    reason="needs Debian's chromium and chromedriver (.ci/run installs them)",
+)
+def test_api_docs_render_in_a_browser_under_their_policy(site: Site, tmp_path: Path) -> None:
+    """/docs and /redoc came up blank: the site's policy blocked the CDN they load from."""
+    from tests.test_browser import _browser
+
+    browser: Any = _browser(tmp_path, "en")
+    try:
+        with _serving(site) as port:
+            for path, selector in (("/docs", ".opblock"), ("/redoc", "[data-section-id]")):
+                browser.get(f"http://127.0.0.1:{port}{path}")
+                deadline = time.monotonic() + 20
+                while not browser.find_elements("css selector", selector) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                assert browser.find_elements("css selector", selector), f"{path} rendered nothing"
+                assert "/api/elections" in browser.page_source
+    finally:
+        browser.quit()
