@@ -34,8 +34,6 @@ _BLOCK = {
     "pre",
     "section",
     "table",
-    "td",
-    "th",
     "tr",
     "ul",
 }
@@ -67,6 +65,8 @@ class Document:
     title: str | None = None
     published: str | None = None
     was_html: bool = False
+    # Dates the HTML gives the page: ("meta date", value), ("time", datetime attribute), in page order.
+    dates: tuple[tuple[str, str], ...] = ()
 
 
 def decode(data: bytes, name: str) -> str:
@@ -111,6 +111,7 @@ class _Flattener(HTMLParser):
         self.heading: list[str] | None = None
         self.headings: dict[str, str] = {}
         self.published: str | None = None
+        self.dates: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -119,8 +120,18 @@ class _Flattener(HTMLParser):
         if tag == "meta":
             values = dict(attrs)
             key = (values.get("name") or values.get("property") or "").lower()
-            if key in _META_DATE_NAMES and values.get("content") and not self.published:
-                self.published = values["content"]
+            content = values.get("content")
+            if key in _META_DATE_NAMES and content:
+                self.published = self.published or content
+                self.dates.append((f"meta {key}", content))
+            return
+        if tag == "time" and self.skip_depth == 0:
+            stamp = dict(attrs).get("datetime")
+            if stamp:
+                self.dates.append(("time element", stamp))
+        if tag in ("td", "th"):
+            # Cells of one row stay on one line, so a timetable row reads as label | date.
+            self.parts.append(" | ")
             return
         if tag in _BLOCK:
             self.parts.append("\n")
@@ -159,7 +170,9 @@ def html_to_document(html: str) -> Document:
     parser = _Flattener()
     parser.feed(html)
     parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    lines = (" ".join(line.split()).strip(" |") for line in "".join(parser.parts).split("\n"))
     text = "\n\n".join(line for line in lines if line)
     title = parser.headings.get("h1") or parser.headings.get("title") or parser.headings.get("h2")
-    return Document(text=text, title=title, published=parser.published, was_html=True)
+    return Document(
+        text=text, title=title, published=parser.published, was_html=True, dates=tuple(parser.dates)
+    )

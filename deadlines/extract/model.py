@@ -27,6 +27,7 @@ class ExtractedRecord:
     past: bool = False
     warnings: tuple[str, ...] = ()
     headline: str | None = None
+    title: str | None = None  # a short label from the sentence or timetable row
 
     def to_json(self) -> dict[str, Any]:
         times = None
@@ -37,6 +38,7 @@ class ExtractedRecord:
             }
         return {
             "kind": self.kind,
+            "title": self.title,
             "starts": self.starts.isoformat() if self.starts else None,
             "ends": self.ends.isoformat() if self.ends else None,
             "time": times,

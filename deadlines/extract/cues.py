@@ -1,0 +1,150 @@
+"""The words around a date: is it a deadline, a start, an event, or not a record at all.
+
+Each reading looks at a bounded window of the sentence (the clause before the date, a few
+characters after it), so it costs the same on a 2 MB page as on a short notice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Reading = Literal["deadline", "start", "event", "statistic", "eligibility"]
+
+BEFORE = 160  # characters of the clause before a date that are read for cues
+AFTER = 60
+
+_TIME = r"(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight|midday)"
+_ZONE = r"(?:\s*(?:\(?(?:KST|local time|Seoul time|[A-Z]{2,4}T|ET|PT|CT)\)?))?"
+# Words that may sit between a cue and its date: a time, a weekday, "on", "the", punctuation.
+_FILL = rf"(?:[\s,:;]|\bon\b|\bthe\b|\bat\b|\bof\b|{_TIME}{_ZONE}|[-–—])*$"
+
+_DEADLINE_BEFORE = re.compile(
+    r"(?i:\bby|\buntil|\btill|\bup\s+to|\bno\s+later\s+than|\bnot\s+later\s+than|\bbefore|\bprior\s+to"
+    r"|\bdeadline(?:\s+(?:is|was|will\s+be|date))?|\bdue(?:\s+(?:on|by))?|\bclos(?:es?|ing)(?:\s+(?:on|date|is))?"
+    r"|\bclosed|\bends?(?:\s+on)?|\bending|\bexpires?|\blast\s+(?:day|date)(?:\s+(?:is|was))?|\bcut-?off(?:\s+(?:is|date))?"
+    r"|\bthru|\bthrough)" + _FILL
+)
+_START_BEFORE = re.compile(
+    r"(?i:\bfrom|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
+    r"|\btakes?\s+effect(?:\s+from)?|\bas\s+from|\bcommenc(?:es?|ing)|\bwill\s+open|\blaunch(?:es)?)" + _FILL
+)
+_EVENT_BEFORE = re.compile(
+    r"(?i:\bon|\bheld\s+on|\bscheduled\s+for|\bwill\s+be\s+held\s+on|\bis|\bwas)" + _FILL
+)
+# A clause that names a deadline before its date: "the deadline to register is", "last day for X".
+_DEADLINE_CLAUSE = re.compile(
+    r"(?i:\bdeadline\b|\blast\s+(?:day|date)\b|\bclos(?:e|es|ing)\b|\bcut-?off\b|\bmust\s+(?:be\s+)?(?:received|"
+    r"postmarked|delivered|submitted|returned|reach|arrive|lodged|filed|register|apply|enrol)|\bno\s+later\s+than"
+    r"|\bexpires?\b|\bends?\b|\bdue\b)"
+)
+_START_CLAUSE = re.compile(
+    r"(?i:\b(?:opens?|begins?|starts?|commences?|takes?\s+effect|kicks?\s+off|effective)\b)"
+)
+_DEADLINE_AFTER = re.compile(r"\s*(?:\([^)]{0,12}\))?\s*(?:까지|마감|이내|한정|한\s)")
+_START_AFTER = re.compile(
+    r"\s*(?:\([^)]{0,12}\))?\s*(?:부터|시작|개시|시행|from\b|onwards?\b|on\s*wards\b)", re.I
+)
+_KO_DEADLINE_LATER = re.compile(r"마감|까지")
+
+_STATISTIC_BEFORE = re.compile(
+    r"(?i:\bas\s+(?:of|at)\b[^.;]{0,30}|\bsince\s*(?:the\s+)?|\bcompared\s+(?:with|to)\b[^.;]{0,20}|\bin\s+the\s+week\s+to\s*)$"
+)
+_STATISTIC_AFTER = re.compile(r"\s*(?:\([^)]{0,12}\))?\s*(?:현재|기준|대비|이후\s*\d)")
+# Birth-date and age limits: "born on or before 10 April 2006", "2006. 4. 11. 이전 출생자".
+_ELIGIBILITY_BEFORE = re.compile(
+    r"(?i:\bborn\b[^.;]{0,25}|\bbirth(?:day|\s+date|date)?\b[^.;]{0,25}|\bdate\s+of\s+birth\b[^.;]{0,25}"
+    r"|\b(?:turn|turns|turning|be|aged?|reach(?:es)?)\s+(?:the\s+age\s+of\s+)?1[6-9]\b[^.;]{0,30}"
+    r"|\b1[6-9]\s+years\s+(?:old|of\s+age)\b[^.;]{0,30}|생년월일\s*[:：]?\s*)$"
+)
+_ELIGIBILITY_AFTER = re.compile(
+    r"\s*(?:\([^)]{0,12}\))?\s*(?:이전|이후|까지|생|에)?\s*(?:에\s*)?(?:출생|태어난|생일)"
+)
+_PAST = re.compile(
+    r"(?i:\b(?:was|were|had\s+been|has\s+been)\s+(?:held|conducted|carried\s+out|completed|announced|published)\b"
+    r"|\bheld\b|\btook\s+place\b|\blast\s+(?:election|year)\b|\bprevious\b)"
+    r"|개최(?:했|하였|됐|되었)|실시(?:했|하였|됐|되었)|열렸|치러진|치렀|마쳤|지난\s"
+)
+_SINCE = re.compile(r"(?i:\bsince)\s*(?:the\s+)?$")
+_AUDIENCE_CUES = [
+    ("overseas", re.compile(r"overseas|abroad|absentee|expatriate|diaspora|재외|국외|해외|귀국", re.I)),
+    ("candidates", re.compile(r"candidate|nominat|후보", re.I)),
+    ("media", re.compile(r"\bpolls?\b|opinion poll|\bpress\b|\bmedia\b|broadcast|여론조사|언론|보도", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What the words around one date say."""
+
+    reading: Reading
+    strong: bool  # a cue word was found, not a default
+    before_caveat: bool = False  # "before 10 Feb": the day itself may be excluded
+
+
+def read_single(before: str, after: str, clause: str, row_label: str | None) -> Cues:
+    """The kind of a single date from the words just before and after it and its clause.
+
+    `before` is the text since the previous date of the sentence (at most BEFORE characters),
+    `after` the text up to the next date, `clause` the sentence, `row_label` a timetable row's label.
+    """
+    if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
+        return Cues("eligibility", True)
+    if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
+        return Cues("statistic", True)
+    if _DEADLINE_AFTER.match(after):
+        return Cues("deadline", True)
+    if _START_AFTER.match(after):
+        return Cues("start", True)
+    dl = _DEADLINE_BEFORE.search(before)
+    st = _START_BEFORE.search(before)
+    if dl and not (st and st.start() > dl.start()):
+        caveat = bool(re.search(r"(?i:\bbefore|\bprior\s+to)" + _FILL, before))
+        return Cues("deadline", True, caveat)
+    if st:
+        return Cues("start", True)
+    if row_label is not None:
+        if _DEADLINE_CLAUSE.search(row_label) or re.search(r"(?i:\bby\b)", row_label):
+            return Cues("deadline", True)
+        if _START_CLAUSE.search(row_label):
+            return Cues("start", True)
+    near = before[-70:]
+    dl_clause = _last(_DEADLINE_CLAUSE, near)
+    st_clause = _last(_START_CLAUSE, near)
+    if dl_clause >= 0 and dl_clause >= st_clause:
+        return Cues("deadline", True)
+    if st_clause >= 0:
+        return Cues("start", True)
+    if _KO_DEADLINE_LATER.match(after.lstrip()) and "부터" not in after[:8]:
+        return Cues("deadline", True)
+    return Cues("event", bool(_EVENT_BEFORE.search(before)))
+
+
+def _last(pattern: re.Pattern[str], text: str) -> int:
+    found = -1
+    for m in pattern.finditer(text):
+        found = m.start()
+    return found
+
+
+def is_not_record(before: str, after: str) -> Reading | None:
+    """For a range or pair: statistics ("as of 1 to 5 May") and birth-date limits are not records."""
+    if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
+        return "eligibility"
+    if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
+        return "statistic"
+    return None
+
+
+def is_past(text: str) -> bool:
+    return _PAST.search(text) is not None
+
+
+def follows_since(before: str) -> bool:
+    return _SINCE.search(before) is not None
+
+
+def audiences(text: str) -> tuple[str, ...]:
+    found = tuple(name for name, cue in _AUDIENCE_CUES if cue.search(text))
+    return found or ("all",)

@@ -1,0 +1,271 @@
+"""Resolving dates against the notice: the publication date, missing years, relative days, weekdays.
+
+Pure: the only "today" is the publication date found in the notice or passed in.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from deadlines.extract.dates import MONTHS, WEEKDAY_NAMES, DateMention
+
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# Labelled publication stamps, strongest first. Each gives the date as numbers or with a month name.
+_NUMERIC = r"(?P<y>(?:19|20)\d{2})\s*[.\-/년]\s*(?P<m>\d{1,2})\s*[.\-/월]\s*(?P<d>\d{1,2})"
+_US = rf"(?P<um>\d{{1,2}}|{_MON})\s*/\s*(?P<ud>\d{{1,2}})\s*/\s*(?P<uy>(?:19|20)\d{{2}})"
+_WORDS = (
+    rf"(?:(?P<wd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<wm>{_MON})|(?P<wm2>{_MON})\s+(?P<wd2>\d{{1,2}})(?:st|nd|rd|th)?)"
+    r",?\s+(?P<wy>(?:19|20)\d{2})"
+)
+_ANY_DATE = rf"(?:{_NUMERIC}|{_US}|{_WORDS})"
+_STAMPS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "published",
+        re.compile(
+            r"(?im)(?:\b(?:first\s+)?published(?:\s+on)?|\bposted(?:\s+on)?|\bwrite|\bwritten|\breleased?(?:\s+on)?"
+            r"|\bissued(?:\s+on)?|\bdate\s+of\s+(?:issue|release|publication)"
+            rf"|작성일(?:시|자)?|등록일(?:시|자)?|게시일(?:시|자)?|보도일(?:시|자)?|배포일(?:시|자)?|보도\s*시점)\s*[:：]?\s*{_ANY_DATE}"
+        ),
+    ),
+    (
+        "dateline",
+        re.compile(rf"(?m)^[ \t]*[A-Z][A-Za-z .'-]{{2,30}},(?:\s+[A-Z][A-Za-z.]+,)?\s+{_WORDS}\s*[-–—]"),
+    ),
+    ("page", re.compile(rf"(?i)\bdate\s*[:：]\s*{_ANY_DATE}")),
+    ("page", re.compile(rf"(?m)^[ \t]*{_NUMERIC}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[ \t]*$")),
+    (
+        "updated",
+        re.compile(
+            rf"(?im)(?:\b(?:last\s+)?(?:updated|modified|revised|reviewed)(?:\s+on)?|수정일(?:시|자)?)\s*[:：]?\s*{_ANY_DATE}"
+        ),
+    ),
+]
+_STAMP_WORDS = {
+    "published": "a publication line",
+    "dateline": "the press dateline",
+    "page": "the page date",
+    "updated": "an update line",
+}
+_HEADER_CHARS = 5000
+_FOOTER_CHARS = 3000
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A date that dates the page itself: never a record, maybe the publication date."""
+
+    day: date
+    source: str
+    span: tuple[int, int]
+
+
+def _stamp_day(m: re.Match[str]) -> date | None:
+    g = m.groupdict()
+    try:
+        if g.get("y"):
+            return date(int(g["y"] or 0), int(g["m"] or 0), int(g["d"] or 0))
+        if g.get("uy"):
+            um = g["um"] or ""
+            month = int(um) if um.isdigit() else MONTHS[um[:3].lower()]
+            return date(int(g["uy"] or 0), month, int(g["ud"] or 0))
+        if g.get("wy"):
+            month = MONTHS[(g["wm"] or g["wm2"] or "")[:3].lower()]
+            return date(int(g["wy"] or 0), month, int(g["wd"] or g["wd2"] or 0))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def find_stamps(text: str) -> list[Stamp]:
+    """Publication, page, dateline and update stamps, in order of how well they date the notice."""
+    stamps: list[Stamp] = []
+    # A page dates itself in its header or footer: reading only those keeps this linear and cheap.
+    head = min(len(text), _HEADER_CHARS)
+    parts = [(0, head)] + ([(max(head, len(text) - _FOOTER_CHARS), len(text))] if len(text) > head else [])
+    for source, pattern in _STAMPS:
+        for lo, hi in parts:
+            if source == "dateline" and lo > 0:
+                continue
+            for m in pattern.finditer(text, lo, hi):
+                day = _stamp_day(m)
+                if day is not None:
+                    stamps.append(Stamp(day, source, m.span()))
+    return stamps
+
+
+def parse_meta_date(value: str | None) -> date | None:
+    """A date from an HTML attribute such as `2024-03-15T09:00:00+09:00`."""
+    m = re.match(r"\s*((?:19|20)\d{2})-(\d{2})-(\d{2})", value or "")
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Publication:
+    """The date a notice speaks from, where it came from, and what else claimed to be it."""
+
+    day: date | None
+    source: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def publication(stamps: list[Stamp], meta: list[tuple[str, str]], given: date | None) -> Publication:
+    """Choose the date that dates the item: a publication line, a dateline, the page date, HTML
+    metadata, then an update line, then the date given by the caller."""
+    candidates: list[tuple[date, str]] = [
+        (s.day, _STAMP_WORDS[s.source]) for s in stamps if s.source != "updated"
+    ]
+    ordered = sorted(meta, key=lambda item: not item[0].startswith("meta"))
+    candidates += [
+        (d, f"the HTML {name}") for name, value in ordered if (d := parse_meta_date(value)) is not None
+    ]
+    candidates += [(s.day, _STAMP_WORDS[s.source]) for s in stamps if s.source == "updated"]
+    if not candidates:
+        return Publication(given, "the publication date")
+    day, source = candidates[0]
+    others = sorted({d for d, _ in candidates if d != day})
+    warnings = []
+    if others:
+        listed = ", ".join(d.isoformat() for d in others[:3])
+        warnings.append(f"publication date {day} taken from {source}; the page also gives {listed}")
+    return Publication(day, source, warnings)
+
+
+@dataclass
+class Resolved:
+    day: date
+    warnings: list[str]
+    inferred: bool
+
+
+def closest_year(month: int, day: int, reference: date) -> date | None:
+    """The year that puts month/day closest to the reference (Jan in a December notice: next year)."""
+    candidates = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs((d - reference).days), d))
+
+
+def _month_shift(ref: date, months: int) -> tuple[int, int]:
+    total = ref.year * 12 + ref.month - 1 + months
+    return total // 12, total % 12 + 1
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _relative(m: DateMention, ref: date) -> tuple[date | None, str]:
+    """Dates written relative to publication: 오는 23일, 내달 5일, 모레(9일), 이달 말, ends Thursday."""
+    day: date | None
+    if m.month == 0 and m.day == 0 and m.weekday is not None and not m.month_end:
+        ahead = (m.weekday - ref.weekday()) % 7 or 7
+        day = ref + timedelta(days=ahead)
+        return day, f"{m.text!r} read as the next {WEEKDAY_NAMES[m.weekday]} after {ref}, {day}"
+    if m.day_offset is not None:
+        expected = ref + timedelta(days=m.day_offset)
+        month = m.month or expected.month
+        day = _safe(expected.year, month, m.day) or closest_year(month, m.day, expected)
+        if day is not None and day != expected:
+            return day, f"{m.text!r} says {m.day_offset} days after {ref}, which is {expected}, not {day}"
+        return day, ""
+    shifts = {"this-month": 0, "next-month": 1}
+    if m.month_end:
+        if m.month:
+            year = m.year or (closest_year(m.month, 1, ref) or ref).year
+            return _safe(year, m.month, calendar.monthrange(year, m.month)[1]), ""
+        year, month = _month_shift(ref, shifts.get(m.relative, 0))
+        return _safe(year, month, calendar.monthrange(year, month)[1]), ""
+    if m.relative in shifts and not m.month:
+        year, month = _month_shift(ref, shifts[m.relative])
+        return _safe(year, month, m.day), ""
+    if m.relative in ("next-year", "this-year", "last-year"):
+        year = ref.year + {"next-year": 1, "this-year": 0, "last-year": -1}[m.relative]
+        return _safe(year, m.month, m.day), ""
+    if m.relative in ("forward", "past"):
+        step = 1 if m.relative == "forward" else -1
+        if m.month:
+            for shift in (0, step):
+                day = _safe(ref.year + shift, m.month, m.day)
+                if day is not None and (day >= ref if step == 1 else day <= ref):
+                    return day, ""
+            return None, ""
+        for shift in (0, step):
+            year, month = _month_shift(ref, shift)
+            day = _safe(year, month, m.day)
+            if day is not None and (day >= ref if step == 1 else day <= ref):
+                return day, ""
+        return None, ""
+    return None, ""
+
+
+def needs_reference(m: DateMention) -> bool:
+    return m.year is None
+
+
+def resolve(mention: DateMention, year: int | None, reference: date | None, source: str) -> Resolved | None:
+    """The calendar date of a mention: its own year, a year given by the other end of its range,
+    or one inferred from the reference date (with a warning saying so)."""
+    warnings: list[str] = []
+    inferred = False
+    day: date | None
+    relative = mention.relative or mention.day_offset is not None or mention.month_end or mention.month == 0
+    if mention.year is not None and not mention.month_end:
+        day = _safe(mention.year, mention.month, mention.day)
+    elif year is not None and mention.month:
+        day = _safe(year, mention.month, mention.day)
+        inferred = True
+    elif reference is not None and relative:
+        day, note = _relative(mention, reference)
+        inferred = True
+        if day is not None:
+            warnings.append(note or f"{mention.text!r} read as {day} relative to {source} {reference}")
+    elif reference is not None:
+        day = closest_year(mention.month, mention.day, reference)
+        inferred = True
+        if day is not None:
+            warnings.append(f"year of {mention.text!r} inferred as {day.year} from {source}")
+    else:
+        return None
+    if day is None:
+        return None
+    if mention.weekday is not None and mention.month and day.weekday() != mention.weekday:
+        stated = WEEKDAY_NAMES[mention.weekday]
+        hint = ""
+        if mention.year is None:
+            others = [
+                d
+                for d in (
+                    _safe(day.year - 1, mention.month, mention.day),
+                    _safe(day.year + 1, mention.month, mention.day),
+                )
+                if d is not None and d.weekday() == mention.weekday
+            ]
+            if others:
+                hint = f"; {others[0].isoformat()} would be a {stated}"
+        warnings.append(
+            f"stated weekday {stated} does not match {day.isoformat()}, a {WEEKDAY_NAMES[day.weekday()]}{hint}"
+        )
+    return Resolved(day, warnings, inferred)
+
+
+def is_valid(mention: DateMention) -> bool:
+    """Whether month/day can exist in some year (29 Feb can; 31 Nov cannot)."""
+    if mention.month == 0 or mention.month_end:
+        return True
+    return _safe(2004, mention.month, mention.day) is not None

@@ -1,0 +1,92 @@
+"""Short titles for records, taken from a timetable row's label or the words of the sentence."""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 9
+MAX_CHARS = 70
+
+# "The deadline to register is ...", "Last day for postal vote applications"
+_NAMED = re.compile(
+    r"(?i:\b(?P<t>(?:the\s+)?(?:deadline|last\s+(?:day|date)|closing\s+date|cut-?off)\s+(?:to|for)\s+[^,.;:()]{3,80}?))"
+    r"\s*(?:is|was|will\s+be|falls|:|,|\bat\b|\bon\b|$)"
+)
+# The subject before the verb that carries the date: "Postal vote applications must be received by".
+_SUBJECT = re.compile(
+    r"(?i:^(?P<t>[^,.;:()]{3,90}?)\s+(?:must|will|shall|can|may|should|is|are|was|were|opens?|closes?|begins?|"
+    r"starts?|ends?|runs?|takes?\s+place|take\s+effect|takes\s+effect|has|have|need|needs)\b)"
+)
+_LEADING = re.compile(
+    r"(?i:^(?:meanwhile|however|also|additionally|in\s+addition|please\s+note|note|reminder|and|but|so|then"
+    r"|한편|또한|아울러|특히|이와\s*함께|그리고)[,\s]+)"
+)
+_ARTICLE = re.compile(r"(?i:^(?:the|a|an|all|any|your|our)\s+)")
+# Korean: the noun phrase before the topic or subject particle: "국외부재자 신고는", "사전투표가".
+_KO_TOPIC = re.compile(r"(?P<t>[가-힣A-Za-z0-9·ㆍ\s]{2,40}?)(?:은|는|이|가|을|를)\s")
+_KO_NOUNS = re.compile(r"[가-힣A-Za-z0-9·ㆍ]+(?:\s+[가-힣A-Za-z0-9·ㆍ]+){0,3}")
+_DATE_NOISE = re.compile(r"\(\s*[^)]{0,20}\)|\d[\d.\s~～\-–—:/년월일]*")
+_KO_SUBJECT_NOISE = re.compile(
+    r"^(?:중앙선거관리위원회|중앙선관위|선관위|위원회)(?:\(이하[^)]*\))?(?:는|은|가)?\s+"
+)
+_KO_DROP = ("(이하", "이하 ")
+
+
+def _trim(words: str) -> str:
+    parts = words.split()
+    text = " ".join(parts[:MAX_WORDS])
+    if len(text) > MAX_CHARS:
+        text = text[:MAX_CHARS].rsplit(" ", 1)[0]
+    return text.strip(" ,;:-–—|")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text and text[0].islower() else text
+
+
+def row_title(label: str) -> str | None:
+    """A timetable row's label, without its trailing separators."""
+    label = _DATE_NOISE.sub(" ", label) if re.search(r"\d", label[-12:]) else label
+    text = _trim(label)
+    return _capital(text) if len(text) >= 3 else None
+
+
+def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
+    """A short label for the record whose date starts at `date_offset` in `sentence`."""
+    head = sentence[:date_offset]
+    m = _NAMED.search(sentence)
+    if m:
+        return _capital(_trim(_ARTICLE.sub("", m["t"])))
+    if re.search(r"[가-힣]", head) or not re.search(r"[A-Za-z]", head):
+        korean = _korean_title(sentence, head)
+        if korean:
+            return korean
+    clean = _LEADING.sub("", head.strip())
+    m = _SUBJECT.search(clean)
+    if m and not re.search(r"\d", m["t"]):
+        subject = _ARTICLE.sub("", m["t"].strip())
+        if len(subject.split()) <= MAX_WORDS + 3 and not re.match(
+            r"(?i:it|this|that|they|we|you|there)\b", subject
+        ):
+            return _capital(_trim(subject))
+    words = _DATE_NOISE.sub(" ", clean)
+    words = re.sub(
+        r"(?i:\b(?:on|by|from|until|before|between|the|is|are|will|be|must)\s*$)", "", words.strip()
+    )
+    if len(words.split()) >= 2:
+        return _capital(_trim(_ARTICLE.sub("", words.strip())))
+    return _trim(headline) if headline else None
+
+
+def _korean_title(sentence: str, head: str) -> str | None:
+    text = _KO_SUBJECT_NOISE.sub("", _LEADING.sub("", sentence.strip()))
+    text = re.sub(r"\(이하[^)]*\)", "", text)
+    m = _KO_TOPIC.match(_DATE_NOISE.sub(" ", text))
+    if m:
+        candidate = " ".join(m["t"].split())
+        if len(candidate) >= 2 and not candidate.isdigit():
+            return _trim(candidate)
+    m = _KO_NOUNS.search(_DATE_NOISE.sub(" ", head))
+    if m and len(m.group(0)) >= 2:
+        return _trim(m.group(0))
+    return None
