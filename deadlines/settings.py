@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     hard_bounce_limit: int = Field(
         1, description="Permanent (5xx) failures before an address is suppressed.", ge=1
     )
+    bounce_brake_share: float = Field(
+        0.05,
+        description="Bounce brake: when more than this share of one dispatch pass's recipients "
+        "bounce, nobody is suppressed and dispatch pauses (the relay, not the list).",
+        ge=0,
+        le=1,
+    )
+    bounce_brake_min: int = Field(
+        20, description="Bounce brake: it trips only with at least this many bounces in the pass.", ge=1
+    )
     lease_seconds: int = Field(
         120, description="How long a worker holds claimed reminders before others may take them.", ge=5
     )

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 def free_port() -> int:
@@ -24,6 +25,12 @@ class Behaviour:
     temporary_failure_rate: float = 0.0  # share of DATA commands answered 451
     refuse: set[str] = field(default_factory=set)  # addresses answered 550 at RCPT
     seed: int = 7
+    refuse_all: bool = False  # 550 to every RCPT (a blocked sender, a broken relay)
+    smtputf8: bool = True  # offer SMTPUTF8 (RFC 6531)
+    password: str | None = None  # require AUTH with user "deadlines" and this password (else 535)
+    greeting: str | None = None  # answer the connection with this instead of 220 (e.g. a 554 banner)
+    mail_reply: str | None = None  # answer MAIL FROM with this (e.g. 550 sender refused, 503)
+    rcpt_reply: str | None = None  # answer every RCPT with this (e.g. 503 bad sequence)
 
 
 class Handler:
@@ -31,11 +38,21 @@ class Handler:
         self.behaviour = behaviour
         self.rng = random.Random(behaviour.seed)
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[list[str], bool]] = []  # RCPT TO addresses, SMTPUTF8 used
         self.temporary_failures = 0
         self.lock = threading.Lock()
 
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.behaviour.mail_reply:
+            return self.behaviour.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if address.lower() in self.behaviour.refuse:
+        if self.behaviour.rcpt_reply:
+            return self.behaviour.rcpt_reply
+        if self.behaviour.refuse_all or address.lower() in self.behaviour.refuse:
             return "550 5.1.1 no such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -48,7 +65,37 @@ class Handler:
             msg = message_from_bytes(envelope.content, policy=policy.default)
             assert isinstance(msg, EmailMessage)
             self.messages.append(msg)
+            self.envelopes.append((list(envelope.rcpt_tos), bool(envelope.smtp_utf8)))
         return "250 OK"
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and data.login == b"deadlines"
+            and data.password == (self.behaviour.password or "").encode()
+        )
+        return AuthResult(success=ok, handled=False)
+
+
+class _Server(SMTP):
+    """aiosmtpd's server, able to refuse the connection at the greeting."""
+
+    def __init__(self, handler: Handler, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.greeting = handler.behaviour.greeting
+
+    async def _handle_client(self) -> None:
+        if self.greeting is None:
+            await super()._handle_client()
+            return
+        await self.push(self.greeting)
+        if self.transport is not None:
+            self.transport.close()
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Server(self.handler, **self.SMTP_kwargs)
 
 
 class SmtpServer:
@@ -58,7 +105,15 @@ class SmtpServer:
         self.controller: Controller | None = None
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        b = self.handler.behaviour
+        auth: dict[str, Any] = {}
+        if b.password is not None:
+            # Offered without TLS (a test on loopback); not required, so a client that does not
+            # log in still could send: the tests here always log in.
+            auth = {"auth_require_tls": False, "authenticator": self.handler.authenticate}
+        self.controller = _Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=b.smtputf8, **auth
+        )
         self.controller.start()
 
     def stop(self) -> None:

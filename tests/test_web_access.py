@@ -47,6 +47,8 @@ ACCESS: dict[tuple[str, str], tuple[str, int]] = {
     ("POST", "/admin/drafts/{draft_id}/edit"): ("/admin/drafts/1/edit", 403),
     ("GET", "/admin/outbox"): ("/admin/outbox", 200),
     ("POST", "/admin/outbox/test"): ("/admin/outbox/test", 403),
+    ("POST", "/admin/outbox/resume"): ("/admin/outbox/resume", 403),
+    ("POST", "/admin/outbox/unsuppress"): ("/admin/outbox/unsuppress", 403),
 }
 
 

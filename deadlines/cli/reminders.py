@@ -134,15 +134,49 @@ def forget_command(ctx: Context, email: str) -> None:
     click.echo(f"forgot {email}")
 
 
-@click.command("outbox")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@subscribers.command("unsuppress")
+@click.argument("email")
 @pass_context
-def outbox_command(ctx: Context, as_json: bool) -> None:
-    """Counts by state, the next due email, recent failures with reasons."""
+def unsuppress_command(ctx: Context, email: str) -> None:
+    """Bring a suppressed EMAIL back: active, bounces reset (audited)."""
+    from deadlines.db.engine import require_initialised, session_scope
+    from deadlines.reminders.suppression import unsuppress
+
+    require_initialised(ctx.engine)
+    with session_scope(ctx.engine) as session:
+        subscriber = unsuppress(session=session, email=email, actor=ctx.settings.actor, now=ctx.now())
+        address, status = subscriber.email, subscriber.status
+    click.echo(f"{address} is {status} again; its bounce count is reset")
+
+
+@click.group("outbox", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def outbox_command(click_ctx: click.Context, as_json: bool) -> None:
+    """Counts by state, the next due email, recent failures with reasons, relay problems."""
+    if click_ctx.invoked_subcommand is None:
+        _outbox_status(click_ctx.ensure_object(Context), as_json)
+
+
+@outbox_command.command("resume")
+@pass_context
+def resume_command(ctx: Context) -> None:
+    """Resume dispatch after the bounce brake paused it (audited)."""
+    from deadlines.db.engine import require_initialised, session_scope
+    from deadlines.reminders.suppression import resume_dispatch
+
+    require_initialised(ctx.engine)
+    with session_scope(ctx.engine) as session:
+        paused = resume_dispatch(session=session, actor=ctx.settings.actor, now=ctx.now())
+    click.echo("dispatch resumed" if paused else "dispatch was not paused")
+
+
+def _outbox_status(ctx: Context, as_json: bool) -> None:
     from sqlmodel import col, select
 
     from deadlines.db.engine import require_initialised, session_scope
     from deadlines.db.models import OutboxRow
+    from deadlines.db.service_state import describe, problems
     from deadlines.reminders.plan_db import counts
 
     require_initialised(ctx.engine)
@@ -159,6 +193,7 @@ def outbox_command(ctx: Context, as_json: bool) -> None:
             .order_by(col(OutboxRow.id).desc())
             .limit(10)
         ).all()
+        found = problems(session=session)
     recent: list[dict[str, object]] = [
         {
             "id": f.id,
@@ -174,10 +209,13 @@ def outbox_command(ctx: Context, as_json: bool) -> None:
         "counts": by_state,
         "next_due": upcoming.due_at.isoformat() if upcoming else None,
         "recent_failures": recent,
+        "problems": found,
     }
     if as_json:
         echo_json(data)
         return
+    for problem in found:
+        click.echo(f"PROBLEM: {describe(problem)}")
     click.echo("  ".join(f"{k}={v}" for k, v in sorted(by_state.items())) or "outbox is empty")
     click.echo(f"next due: {data['next_due'] or '-'}")
     for f in recent:

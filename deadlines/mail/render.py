@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed
 from deadlines.feeds.text import day_text
+from deadlines.mail.address import header_address
 from deadlines.mail.mime import Attachment, build_message
 from deadlines.records import DeadlineRecord
 from deadlines.tokens import make_token
@@ -164,7 +165,7 @@ class Renderer:
             html = html.replace(placeholder, value)
         return build_message(
             sender=self.settings.mail_from,
-            recipient=job.email,
+            recipient=header_address(job.email),
             subject=subject,
             text=text,
             html=html,

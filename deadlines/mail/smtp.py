@@ -1,4 +1,5 @@
-"""SMTP delivery with aiosmtplib: kept-open connections, TLS, login, DKIM, failures classified."""
+"""SMTP delivery with aiosmtplib: kept-open connections, TLS, login, DKIM, SMTPUTF8; each outcome
+classified by the stage of the conversation it came from (see `failures`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 
 import aiosmtplib
 
-TRANSIENT = "transient"
-PERMANENT = "permanent"
-SENT = "sent"
+from deadlines.mail.address import envelope_address
+from deadlines.mail.failures import Delivery, Stage, classify
+
+SENT = Delivery.SENT
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,10 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent, transient, permanent
+    status: Delivery
     code: int | None = None
     detail: str = ""
+    stage: Stage | None = None
 
 
 class DkimSigner:
@@ -76,50 +79,104 @@ class RateLimiter:
 
 
 class Connection:
-    """One SMTP connection, opened on first use and reopened after any failure."""
+    """One SMTP connection, opened on first use, reset after a failed message and rebuilt after
+    a relay problem."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self.client: aiosmtplib.SMTP | None = None
 
-    async def _connect(self) -> aiosmtplib.SMTP:
-        s = self.settings
-        client = aiosmtplib.SMTP(
-            hostname=s.host,
-            port=s.port,
-            timeout=s.timeout,
-            use_tls=s.tls == "tls",
-            start_tls=s.tls == "starttls",
-        )
-        await client.connect()
-        if s.username:
-            await client.login(s.username, s.password or "")
-        return client
+    @property
+    def ready(self) -> bool:
+        return self.client is not None and self.client.is_connected
+
+    async def open(self) -> Outcome | None:
+        """Connect and log in unless already connected; None when ready, else the relay's failure."""
+        stage = Stage.CONNECT
+        try:
+            if not self.ready:
+                await self._drop()
+                s = self.settings
+                client = aiosmtplib.SMTP(
+                    hostname=s.host,
+                    port=s.port,
+                    timeout=s.timeout,
+                    use_tls=s.tls == "tls",
+                    start_tls=s.tls == "starttls",
+                )
+                await client.connect()
+                self.client = client
+                if s.username:
+                    stage = Stage.AUTH
+                    await client.login(s.username, s.password or "")
+        except Exception as e:  # whatever stops us connecting or logging in is the relay's problem
+            await self._drop()
+            return _failure(stage, e, Delivery.RELAY)
+        return None
 
     async def send(self, sender: str, recipient: str, data: bytes) -> Outcome:
-        try:
-            if self.client is None or not self.client.is_connected:
-                self.client = await self._connect()
-            errors, response = await self.client.sendmail(sender, [recipient], data)
-        except aiosmtplib.SMTPRecipientsRefused as e:
-            refused = e.recipients[0]
-            return self._response(refused.code, refused.message)
-        except aiosmtplib.SMTPResponseException as e:
-            await self._drop()
-            return self._response(e.code, e.message)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
-            await self._drop()
-            return Outcome(TRANSIENT, None, f"{type(e).__name__}: {e}")
-        if errors:
-            code, message = next(iter(errors.values()))
-            return self._response(code, message)
-        return Outcome(SENT, 250, response)
+        reused = self.ready
+        outcome = await self._send_once(sender, recipient, data)
+        if (
+            reused
+            and outcome.status is Delivery.RELAY
+            and outcome.code is None
+            and outcome.stage is Stage.MAIL
+        ):
+            # A kept-open connection the server had closed in the meantime: one try on a new one
+            # before calling it the relay's problem.
+            outcome = await self._send_once(sender, recipient, data)
+        return outcome
 
-    @staticmethod
-    def _response(code: int, message: str) -> Outcome:
-        # 5xx is permanent (the address or message is refused for good); anything else may pass later.
-        status = PERMANENT if 500 <= code < 600 else TRANSIENT
-        return Outcome(status, code, f"{code} {message}".strip())
+    async def _send_once(self, sender: str, recipient: str, data: bytes) -> Outcome:
+        failed = await self.open()
+        if failed is not None:
+            return failed
+        client = self.client
+        assert client is not None
+        envelope = envelope_address(recipient, smtputf8=client.supports_extension("smtputf8"))
+        if envelope is None:
+            return Outcome(
+                Delivery.UNDELIVERABLE,
+                None,
+                f"{recipient!r}: the part before @ is not ASCII and the SMTP server does not offer "
+                "SMTPUTF8 (RFC 6531); not a bounce",
+                Stage.PREPARE,
+            )
+        utf8 = not envelope.isascii()
+        options = ["SMTPUTF8"] if utf8 else []
+        if client.supports_extension("size"):
+            options.insert(0, f"SIZE={len(data)}")
+        encoding = "utf-8" if utf8 else "ascii"
+        stage = Stage.MAIL
+        try:
+            await client.mail(sender, options=options, encoding=encoding)
+            stage = Stage.RCPT
+            await client.rcpt(envelope, encoding=encoding)
+            stage = Stage.DATA
+            response = await client.data(data)
+        except Exception as e:
+            # Anything but an SMTP or network error (an address that cannot be encoded, a bug)
+            # is about this message alone.
+            outcome = _failure(stage, e, Delivery.FAULT)
+            if outcome.status is Delivery.RELAY:
+                await self._drop()
+            else:
+                await self._reset()
+            return outcome
+        return Outcome(Delivery.SENT, response.code, response.message, Stage.DATA)
+
+    async def _reset(self) -> None:
+        """End the failed transaction (RSET), so the next message does not meet "503 nested MAIL
+        command"; a connection that cannot even do that is rebuilt."""
+        client = self.client
+        if client is None or not client.is_connected:
+            await self._drop()
+            return
+        try:
+            await client.rset()
+        except Exception:
+            await self._drop()
 
     async def _drop(self) -> None:
         client, self.client = self.client, None
@@ -133,3 +190,21 @@ class Connection:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await self.client.quit()
         await self._drop()
+
+
+def _failure(stage: Stage, error: Exception, other: Delivery) -> Outcome:
+    """The outcome of `error` at `stage`: SMTP replies and network errors are classified by
+    stage and code; any other exception is `other`."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused) and error.recipients:
+        error = error.recipients[0]
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        code: int | None = error.code
+        text = f"{error.code} {error.message}".strip()
+        status = classify(stage, code)
+    elif isinstance(error, (aiosmtplib.SMTPException, OSError, TimeoutError)):
+        code, text = None, f"{type(error).__name__}: {error}"
+        status = classify(stage, None)
+    else:
+        code, text = None, f"{type(error).__name__}: {error}"
+        status = other
+    return Outcome(status, code, f"{stage}: {text}", stage)

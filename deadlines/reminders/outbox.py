@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber
+from deadlines.mail.failures import Delivery
 from deadlines.mail.render import MailJob
 from deadlines.records import DeadlineRecord
 from deadlines.reminders.planning import replan
@@ -266,10 +267,13 @@ _MARK_SENT = (
 )
 
 
+SUPPRESSED = "address suppressed after hard bounces"
+
+
 @dataclass(frozen=True)
 class Result:
     outbox_id: int
-    status: str  # sent, transient, permanent
+    status: Delivery
     detail: str = ""
 
 
@@ -282,9 +286,15 @@ def record_results(
     retry_base: float,
     bounce_limit: int,
     rng: random.Random,
+    charge_bounces: bool = True,
 ) -> list[tuple[str, str]]:
     """Store outcomes; returns (new state, log line) per row. Failures are rare and go through
-    the ORM (backoff, bounces); successes are one plain UPDATE."""
+    the ORM (backoff, bounces); successes are one plain UPDATE.
+
+    Only a bounce is charged to the address (with `charge_bounces=False` the caller charges
+    later with `charge_bounces` or takes it back with `unbounce`). A relay problem puts the row
+    back to `retry` without spending its attempt; an undeliverable address or a fault of ours
+    fails the row alone."""
     lines: list[tuple[str, str]] = []
     sent = [r.outbox_id for r in results if r.status == "sent"]
     others = [r for r in results if r.status != "sent"]
@@ -308,12 +318,16 @@ def record_results(
             if row is None:
                 continue
             row.lease_until = None
-            if result.status == "transient" and row.attempts < max_attempts:
+            if result.status == Delivery.RELAY:
+                # Not this row's fault: it keeps its place and its attempts.
+                row.state = "retry"
+                row.attempts = max(0, row.attempts - 1)
+            elif result.status == Delivery.TRANSIENT and row.attempts < max_attempts:
                 row.state = "retry"
                 row.due_at = now + backoff(row.attempts, retry_base, rng)
             else:
                 row.state = "failed"
-                if result.status == "permanent":
+                if result.status == Delivery.BOUNCE and charge_bounces:
                     _bounce(session, row.subscriber_id, bounce_limit, now)
             row.last_error = result.detail[:500]
             session.add(row)
@@ -337,19 +351,52 @@ def _bounce(session: Session, subscriber_id: int, limit: int, now: datetime) -> 
         session.exec(
             update(OutboxRow)
             .where(col(OutboxRow.subscriber_id) == subscriber_id, col(OutboxRow.state).in_(OPEN))
-            .values(state="cancelled", last_error="address suppressed after hard bounces")
+            .values(state="cancelled", last_error=SUPPRESSED)
         )
     session.add(sub)
 
 
-def release(engine: Engine, ids: Sequence[int]) -> None:
-    """Give back claimed rows that were never attempted (shutdown), without spending an attempt."""
+def charge_bounces(engine: Engine, ids: Sequence[int], *, limit: int, now: datetime) -> None:
+    """Charge the addresses of bounced rows stored with `charge_bounces=False`."""
+    if not ids:
+        return
+    with Session(engine) as session:
+        subscribers = session.exec(
+            select(OutboxRow.subscriber_id).where(
+                col(OutboxRow.id).in_(ids), col(OutboxRow.state) == "failed"
+            )
+        ).all()
+        for subscriber_id in subscribers:
+            _bounce(session, subscriber_id, limit, now)
+        session.commit()
+
+
+def unbounce(engine: Engine, ids: Sequence[int], *, reason: str) -> None:
+    """Put bounced rows stored with `charge_bounces=False` back to `retry`, their attempt not
+    spent and nobody charged (the bounce brake: the relay refused them, not the addresses)."""
     if not ids:
         return
     with Session(engine) as session:
         session.exec(
             update(OutboxRow)
+            .where(col(OutboxRow.id).in_(ids), col(OutboxRow.state) == "failed")
+            .values(state="retry", attempts=OutboxRow.attempts - 1, last_error=reason[:500])
+        )
+        session.commit()
+
+
+def release(engine: Engine, ids: Sequence[int], *, state: str = "pending", reason: str | None = None) -> None:
+    """Give back claimed rows never attempted (shutdown, or a relay problem or the bounce brake
+    stopping the pass), without spending an attempt or charging anyone."""
+    if not ids:
+        return
+    values: dict[str, Any] = {"state": state, "lease_until": None, "leased_by": None}
+    if reason is not None:
+        values["last_error"] = reason[:500]
+    with Session(engine) as session:
+        session.exec(
+            update(OutboxRow)
             .where(col(OutboxRow.id).in_(ids), col(OutboxRow.state) == "sending")
-            .values(state="pending", lease_until=None, leased_by=None, attempts=OutboxRow.attempts - 1)
+            .values(attempts=OutboxRow.attempts - 1, **values)
         )
         session.commit()

@@ -1,4 +1,5 @@
-"""Console page for email: the outbox by state, recent failures, suppressed addresses, a test send."""
+"""Console page for email: the outbox by state, relay problems and the bounce brake (resume),
+recent failures, suppressed addresses (bring one back), a test send."""
 
 from datetime import UTC, datetime
 from typing import Annotated
@@ -9,9 +10,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from deadlines.db.models import OutboxRow, Subscriber
+from deadlines.db.service_state import describe, problems
+from deadlines.errors import DeadlinesError
 from deadlines.mail.render import MailJob, Renderer
 from deadlines.mail.smtp import SENT, Connection
 from deadlines.reminders.subscribers import SubscriberError, normalise_email
+from deadlines.reminders.suppression import resume_dispatch, unsuppress
 from deadlines.reminders.worker import mail_settings, smtp_settings
 from deadlines.web.admin.auth import Form, Staff
 from deadlines.web.admin.context import Console
@@ -42,12 +46,44 @@ def outbox_routes(router: APIRouter, console: Console) -> None:
                 .order_by(col(Subscriber.id).desc())
                 .limit(50)
             ).all()
-        context = {"counts": counts, "failures": failures, "suppressed": suppressed, "message": message}
+            found = problems(session=session)
+        context = {
+            "counts": counts,
+            "failures": failures,
+            "suppressed": suppressed,
+            "message": message,
+            "problems": [(p["problem"], describe(p)) for p in found],
+        }
         return console.render(request, staff, "outbox.html", context, status)
 
     @router.get("/outbox", response_class=HTMLResponse)
     def outbox(request: Request, staff: StaffDep) -> HTMLResponse:
         return page(request, staff)
+
+    @router.post("/outbox/resume", response_class=HTMLResponse)
+    def resume(request: Request, staff: EditorDep, form: Form) -> HTMLResponse:
+        """Lift the bounce brake's pause (audited under the staff member's name)."""
+        with console.session() as session:
+            paused = resume_dispatch(session=session, actor=staff.username, now=console.cache.clock())
+            session.commit()
+        return page(request, staff, "dispatch resumed" if paused else "dispatch was not paused")
+
+    @router.post("/outbox/unsuppress", response_class=HTMLResponse)
+    def unsuppress_address(request: Request, staff: EditorDep, form: Form) -> HTMLResponse:
+        """Bring a suppressed address back to active, bounces reset (audited)."""
+        try:
+            with console.session() as session:
+                subscriber = unsuppress(
+                    session=session,
+                    email=str(form.get("email", "")),
+                    actor=staff.username,
+                    now=console.cache.clock(),
+                )
+                session.commit()
+                done = f"{subscriber.email} is {subscriber.status} again; its bounce count is reset"
+        except DeadlinesError as e:
+            return page(request, staff, str(e), e.status)
+        return page(request, staff, done)
 
     @router.post("/outbox/test", response_class=HTMLResponse)
     async def test_reminder(request: Request, staff: EditorDep, form: Form) -> HTMLResponse:
