@@ -42,6 +42,7 @@ class MailJob:
     close_at: datetime | None = None
     nonce: str | None = None
     changed_at: datetime | None = None
+    subscriber_secret: str = ""  # bound into every link token: `forget` makes old links dead
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ class Renderer:
     def _links(self, job: MailJob) -> dict[str, str]:
         base = self.settings.base_url.rstrip("/")
         secret = self.settings.secret_key
-        unsubscribe = make_token(secret, "unsubscribe", job.subscriber_id)
-        preferences = make_token(secret, "preferences", job.subscriber_id)
+        unsubscribe = make_token(secret, "unsubscribe", job.subscriber_id, binding=job.subscriber_secret)
+        preferences = make_token(secret, "preferences", job.subscriber_id, binding=job.subscriber_secret)
         return {
             "unsubscribe_url": f"{base}/unsubscribe/{unsubscribe}",
             "preferences_url": f"{base}/preferences/{preferences}",
@@ -129,6 +130,7 @@ class Renderer:
                 self.settings.secret_key,
                 "confirm",
                 job.subscriber_id,
+                binding=job.subscriber_secret,
                 nonce=job.nonce,
                 expires=now + timedelta(hours=self.settings.confirmation_hours),
             )

@@ -140,6 +140,7 @@ def decide(
                     col(Subscriber.timezone),
                     col(Subscriber.status),
                     col(Subscriber.confirm_nonce),
+                    col(Subscriber.secret),
                 ).where(col(Subscriber.id).in_({r.subscriber_id for r in rows}))
             )
         }
@@ -212,6 +213,7 @@ def _decide_one(
             sub.language,
             sub.timezone,
             sub.id,
+            subscriber_secret=sub.secret,
             nonce=sub.confirm_nonce,
         )
         return Decision(row.id, "send", job=job)
@@ -245,6 +247,7 @@ def _decide_one(
         sub.language,
         sub.timezone,
         sub.id,
+        subscriber_secret=sub.secret,
         record=record,
         election_name=name,
         close_at=row.close_at or record.closing_instant(sub.timezone),
