@@ -27,7 +27,7 @@ _DEADLINE_BEFORE = re.compile(
     r"|\bthru|\bthrough)" + _FILL
 )
 _START_BEFORE = re.compile(
-    r"(?i:\bfrom|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
+    r"(?i:\bfrom|\bsince|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
     r"|\btakes?\s+effect(?:\s+from)?|\bas\s+from|\bcommenc(?:es?|ing)|\bwill\s+open|\blaunch(?:es)?)" + _FILL
 )
 _EVENT_BEFORE = re.compile(
@@ -49,7 +49,7 @@ _START_AFTER = re.compile(
 _KO_DEADLINE_LATER = re.compile(r"마감|까지")
 
 _STATISTIC_BEFORE = re.compile(
-    r"(?i:\bas\s+(?:of|at)\b[^.;]{0,30}|\bsince\s*(?:the\s+)?|\bcompared\s+(?:with|to)\b[^.;]{0,20}|\bin\s+the\s+week\s+to\s*)$"
+    r"(?i:\bas\s+(?:of|at)\b[^.;]{0,30}|\bcompared\s+(?:with|to)\b[^.;]{0,20}|\bin\s+the\s+week\s+to\s*)$"
 )
 _STATISTIC_AFTER = re.compile(r"\s*(?:\([^)]{0,12}\))?\s*(?:현재|기준|대비|이후\s*\d)")
 # Birth-date and age limits: "born on or before 10 April 2006", "2006. 4. 11. 이전 출생자".

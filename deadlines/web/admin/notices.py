@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
@@ -26,6 +28,9 @@ from deadlines.rules.edit import OverrideInput, edit_election
 from deadlines.web.admin.auth import Form, Staff
 from deadlines.web.admin.context import Console
 from deadlines.web.admin.rules import render_preview
+
+# Seconds a console paste may spend in extraction before the page gives up on it.
+EXTRACT_TIME_LIMIT = 30.0
 
 
 def highlight(content: str, quotes: list[tuple[int, str]]) -> Markup:
@@ -86,7 +91,15 @@ def notices_routes(router: APIRouter, console: Console) -> None:
         try:
             published = _day(form.get("published"), "published")
             doc = read_notice_bytes(data, name, max_bytes=limit)
-            extracted = extract_document(doc, published=published)
+            # Extraction is CPU work (seconds for a 2 MB paste): off the event loop, with a limit,
+            # so public pages and feeds keep answering while it runs.
+            with anyio.fail_after(EXTRACT_TIME_LIMIT):
+                extracted = await anyio.to_thread.run_sync(
+                    lambda: extract_document(doc, published=published), abandon_on_cancel=True
+                )
+        except TimeoutError:
+            message = f"{name}: extraction took over {EXTRACT_TIME_LIMIT:.0f} seconds; split the notice"
+            return listing(request, staff, message, 400)
         except (NoticeError, ReviewError) as e:
             return listing(request, staff, str(e), 400)
 
