@@ -273,6 +273,7 @@ def test_audit_page_lists_console_changes(site: Site) -> None:
 
 def test_preview_counts_reminders_to_replan_and_corrections_and_publish_delivers_them(site: Site) -> None:
     from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription
+    from deadlines.db.told import remember_sent
 
     now = datetime.now(UTC)
     with Session(site.engine) as session:
@@ -307,6 +308,10 @@ def test_preview_counts_reminders_to_replan_and_corrections_and_publish_delivers
                 )
             )
         session.commit()
+        sent = session.exec(select(OutboxRow.id).where(OutboxRow.state == "sent")).all()
+    with site.engine.begin() as conn:
+        # What the worker stores on sending: the dates this person was told.
+        remember_sent(conn, [int(i or 0) for i in sent], now)
     site.login("editor")
     page = _preview_move(site, "2028-04-19")
     assert (

@@ -27,6 +27,20 @@ _PLACEHOLDERS = {
 
 
 @dataclass(frozen=True)
+class ChangeLine:
+    """One deadline in a correction: the dates the person was told, the dates now, and why."""
+
+    record: DeadlineRecord
+    election_name: str
+    was: str  # "" when the exact dates of the earlier message are not known, only its close
+    was_close_at: datetime | None
+    now: str
+    close_at: datetime | None  # the new close in the subscriber's zone; None when withdrawn
+    cancelled: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class MailJob:
     """Everything one email needs, read from the outbox row and what it points at."""
 
@@ -42,6 +56,8 @@ class MailJob:
     close_at: datetime | None = None
     nonce: str | None = None
     changed_at: datetime | None = None
+    changes: tuple[ChangeLine, ...] = ()  # corrections: every deadline that changed
+    references: tuple[int, ...] = ()  # corrections: outbox ids of the messages they correct
     subscriber_secret: str = ""  # bound into every link token: `forget` makes old links dead
 
 
@@ -137,6 +153,13 @@ class Renderer:
             fill[_PLACEHOLDERS["confirm_url"]] = f"{self.settings.base_url.rstrip('/')}/confirm/{token}"
             headers = [h for h in headers if not h[0].startswith("List-")]
             key: tuple[object, ...] = ("confirmation", lang)
+        elif job.kind == "correction":
+            # Threaded under the messages that stated the old dates, so mail clients show the
+            # correction beside what it corrects.
+            earlier = [message_id(i, self.settings.uid_domain) for i in job.references]
+            if earlier:
+                headers += [("In-Reply-To", earlier[-1]), ("References", " ".join(earlier))]
+            key = ("correction", job.outbox_id)
         else:
             assert job.record is not None and job.close_at is not None
             r = job.record
@@ -191,13 +214,13 @@ class Renderer:
             subject = (
                 "Confirm your election deadline reminders" if lang == "en" else "선거일정 알림 신청 확인"
             )
+        elif job.kind == "correction":
+            context = self._correction_context(job)
+            subject = str(context["subject"])
         else:
             assert job.record is not None
             context = self._deadline_context(job, now)
-            if job.kind == "correction":
-                subject = f"{'Correction' if lang == 'en' else '정정'}: {job.record.title[lang]}"
-            else:
-                subject = f"{context['headline']}: {job.record.title[lang]}"
+            subject = f"{context['headline']}: {job.record.title[lang]}"
         context["subject"] = subject
         context["lang"] = lang
         context["unsubscribe_url"] = _PLACEHOLDERS["unsubscribe_url"]
@@ -205,6 +228,36 @@ class Renderer:
         text = self.env.get_template(f"{job.kind}.{lang}.txt").render(context)
         html = self.env.get_template(f"{job.kind}.{lang}.html").render(context)
         return subject, text, html
+
+    def _correction_context(self, job: MailJob) -> dict[str, object]:
+        lang, base = job.language, self.settings.base_url.rstrip("/")
+        items = []
+        for c in job.changes:
+            official_zone = c.record.timezone if not c.record.local_time else job.zone
+            was = c.was or (_moment(c.was_close_at, job.zone, lang) if c.was_close_at else "-")
+            items.append(
+                {
+                    "title": c.record.title[lang],
+                    "election": c.election_name,
+                    "was": was,
+                    "now": c.now,
+                    "cancelled": c.cancelled,
+                    "local_close": _moment(c.close_at, job.zone, lang) if c.close_at else "",
+                    "official_close": _moment(c.close_at, official_zone, lang) if c.close_at else "",
+                    "reason": c.reason,
+                    "url": f"{base}/elections/{c.record.election_id}#{c.record.id}",
+                }
+            )
+        word = "Correction" if lang == "en" else "정정"
+        if len(items) == 1:
+            subject = f"{word}: {items[0]['title']}"
+        else:
+            subject = (
+                f"{word}: {len(items)} deadlines changed"
+                if lang == "en"
+                else f"{word}: 일정 {len(items)}건 변경"
+            )
+        return {"subject": subject, "items": items}
 
     def _deadline_context(self, job: MailJob, now: datetime) -> dict[str, object]:
         assert job.record is not None and job.close_at is not None

@@ -16,12 +16,16 @@ from sqlalchemy import Engine, and_, bindparam, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from deadlines.corrections import UNKNOWN, Owed, owed, span
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber
+from deadlines.db.told import dates_of, remember_sent, told_of_subscriber, told_payload
 from deadlines.mail.failures import Delivery
-from deadlines.mail.render import MailJob
+from deadlines.mail.render import ChangeLine, MailJob
 from deadlines.records import DeadlineRecord
+from deadlines.reminders import policy
 from deadlines.reminders.planning import replan
+from deadlines.reminders.policy import Kind, RowFacts, Verdict
 
 OPEN = ("pending", "retry")
 MAX_BACKOFF = timedelta(hours=6)
@@ -70,6 +74,7 @@ class _Row:
     due_at: datetime
     close_at: datetime | None
     revision: int
+    payload: dict[str, Any] | None = None
     changed: bool = False  # re-planned for a new revision: write close_at and revision back
 
 
@@ -85,13 +90,14 @@ _ROW_COLUMNS = tuple(
         OutboxRow.due_at,
         OutboxRow.close_at,
         OutboxRow.revision,
+        OutboxRow.payload,
     )
 )
 
 
 def _superseded(session: Session, rows: Sequence[_Row], now: datetime) -> dict[int, str]:
-    """Reminders with a later trigger already due for the same deadline: after downtime only the
-    latest goes out, never a burst of stale ones."""
+    """Reminders with a later trigger already due for the same deadline (by row id: that
+    trigger): after downtime only the latest goes out, never a burst of stale ones."""
     pairs = {(r.subscription_id, r.deadline_id) for r in rows if r.kind == "reminder"}
     if not pairs:
         return {}
@@ -118,7 +124,7 @@ def _superseded(session: Session, rows: Sequence[_Row], now: datetime) -> dict[i
     for r in rows:
         best = latest.get((r.subscription_id, r.deadline_id))
         if r.kind == "reminder" and best is not None and best[1] != r.id and best[0] > r.due_at:
-            out[r.id] = f"superseded by the later {best[2]} reminder"
+            out[r.id] = best[2]
     return out
 
 
@@ -156,7 +162,7 @@ def decide(
             sub = subscribers.get(row.subscriber_id)
             deadline = deadlines.get(row.deadline_id)
             decision = _decide_one(
-                row, sub, deadline, records.get(row.deadline_id), names, superseded, now, quiet
+                session, row, sub, deadline, records.get(row.deadline_id), names, superseded, now, quiet
             )
             decisions.append(decision)
             if decision.state == "pending":
@@ -191,6 +197,7 @@ def decide(
 
 
 def _decide_one(
+    session: Session,
     row: _Row,
     sub: Any,
     deadline: DeadlineRow | None,
@@ -200,11 +207,34 @@ def _decide_one(
     now: datetime,
     quiet: tuple[time, time] | None,
 ) -> Decision:
-    if sub is None:
-        return Decision(row.id, "cancelled", "subscriber removed")
-    if row.kind == "confirmation":
-        if sub.status != "pending":
-            return Decision(row.id, "cancelled", f"subscriber is {sub.status}")
+    """Gather the plain facts of one row, let the pure policy decide, and build its mail."""
+    status = sub.status if sub is not None else None
+    moved = None
+    if record is not None and row.kind == Kind.REMINDER and record.revision != row.revision:
+        moved = replan(record, row.trigger, sub.timezone, quiet, now) if sub is not None else None
+    owed: list[Owed] = []
+    if row.kind == Kind.CORRECTION and sub is not None and status == "active":
+        owed = owed_to(session, sub.id)
+    facts = RowFacts(
+        kind=Kind(row.kind),
+        subscriber_status=status,
+        due_at=row.due_at,
+        close_at=row.close_at,
+        row_revision=row.revision,
+        deadline_revision=record.revision if record is not None else None,
+        moved=moved,
+        superseded_by=superseded.get(row.id),
+        owed=len(owed),
+    )
+    verdict = policy.decide(facts, now)
+    if verdict.revision is not None and verdict.revision != row.revision:
+        row.close_at, row.revision, row.changed = verdict.close_at, verdict.revision, True
+    if verdict.verdict == Verdict.REPLAN:
+        assert verdict.due_at is not None
+        row.due_at = verdict.due_at
+    if verdict.verdict != Verdict.SEND:
+        return Decision(row.id, verdict.verdict.value, verdict.reason)
+    if row.kind == Kind.CONFIRMATION:
         job = MailJob(
             row.id,
             "confirmation",
@@ -217,28 +247,9 @@ def _decide_one(
             nonce=sub.confirm_nonce,
         )
         return Decision(row.id, "send", job=job)
-    if sub.status != "active":
-        return Decision(row.id, "cancelled", f"subscriber is {sub.status}")
-    if deadline is None or record is None:
-        return Decision(row.id, "cancelled", "deadline removed")
-    if row.kind == "reminder":
-        if record.revision != row.revision:
-            moved = replan(record, row.trigger, sub.timezone, quiet, now)
-            if moved is None:
-                return Decision(row.id, "cancelled", f"deadline changed (revision {record.revision})")
-            due, close = moved
-            row.close_at, row.revision, row.changed = close, record.revision, True
-            if due > now:
-                row.due_at = due
-                return Decision(row.id, "pending", f"re-planned for revision {record.revision}")
-        if row.close_at is None or row.close_at <= now:
-            return Decision(row.id, "skipped", "too late: the deadline has closed")
-        if row.id in superseded:
-            return Decision(row.id, "skipped", superseded[row.id])
-    election = elections.get(record.election_id)
-    name = (
-        (election.name_en if sub.language == "en" else election.name_ko) if election else record.election_id
-    )
+    if row.kind == Kind.CORRECTION:
+        return Decision(row.id, "send", job=correction_job(session, row.id, sub, owed, row.payload))
+    assert record is not None and deadline is not None
     job = MailJob(
         row.id,
         row.kind,
@@ -249,11 +260,80 @@ def _decide_one(
         sub.id,
         subscriber_secret=sub.secret,
         record=record,
-        election_name=name,
+        election_name=_election_name(elections.get(record.election_id), sub.language, record.election_id),
         close_at=row.close_at or record.closing_instant(sub.timezone),
         changed_at=deadline.updated_at,
     )
     return Decision(row.id, "send", job=job)
+
+
+def _election_name(election: ElectionRow | None, lang: str, fallback: str) -> str:
+    if election is None:
+        return fallback
+    return election.name_en if lang == "en" else election.name_ko
+
+
+def owed_to(session: Session, subscriber_id: int) -> list[Owed]:
+    """The deadlines whose dates differ from what this subscriber was last told."""
+    facts = told_of_subscriber(session, subscriber_id)
+    if not facts:
+        return []
+    rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.id).in_([f.deadline_id for f in facts])))
+    published = {r.id or 0: dates_of(r) for r in rows}
+    return owed(facts, published).get(subscriber_id, [])
+
+
+def correction_job(
+    session: Session, outbox_id: int, sub: Any, items: list[Owed], payload: dict[str, Any] | None
+) -> MailJob:
+    """One email listing every deadline whose dates changed since this person was told; the
+    dates it states are written to the row, to become what they were told once it is sent."""
+    lang = sub.language
+    rows = {
+        r.id: r
+        for r in session.exec(
+            select(DeadlineRow).where(col(DeadlineRow.id).in_([o.deadline_id for o in items]))
+        )
+    }
+    elections = {e.id: e for e in session.exec(select(ElectionRow))}
+    lines: list[ChangeLine] = []
+    told: list[dict[str, Any]] = []
+    reason = (payload or {}).get("reason") or ""
+    for item in items:
+        deadline = rows[item.deadline_id]
+        record = row_to_record(deadline)
+        close = record.closing_instant(sub.timezone) if not item.now.cancelled else None
+        told.append(told_payload(item.deadline_id, deadline.revision, item.now, close))
+        override = deadline.source.get("override") or {}
+        lines.append(
+            ChangeLine(
+                record=record,
+                election_name=_election_name(elections.get(record.election_id), lang, record.election_id),
+                was=span(item.was) if item.was.status != UNKNOWN else "",
+                was_close_at=item.was_close_at,
+                now=span(item.now),
+                close_at=close,
+                cancelled=item.now.cancelled,
+                reason=str(override.get("reason") or reason),
+            )
+        )
+    session.execute(
+        update(OutboxRow)
+        .where(col(OutboxRow.id) == outbox_id)
+        .values(payload={**(payload or {}), "told": told})
+    )
+    return MailJob(
+        outbox_id,
+        "correction",
+        "correction",
+        sub.email,
+        sub.language,
+        sub.timezone,
+        sub.id,
+        subscriber_secret=sub.secret,
+        changes=tuple(lines),
+        references=tuple(sorted({o.reply_to for o in items})),
+    )
 
 
 def backoff(attempts: int, base: float, rng: random.Random) -> timedelta:
@@ -306,6 +386,7 @@ def record_results(
         # runs once per SMTP transaction.
         with engine.begin() as conn:
             conn.execute(_MARK_SENT, {"ids": sent, "now": now})
+            remember_sent(conn, sent, now)
         lines += [("sent", f"outbox={i} state=sent") for i in sent]
     if not others:
         return lines
