@@ -24,7 +24,7 @@ _DEADLINE_BEFORE = re.compile(
     r"(?i:\bby|\buntil|\btill|\bup\s+to|\bno\s+later\s+than|\bnot\s+later\s+than|\bbefore|\bprior\s+to"
     r"|\bdeadline(?:\s+(?:is|was|will\s+be|date))?|\bdue(?:\s+(?:on|by))?|\bclos(?:es?|ing)(?:\s+(?:on|date|is))?"
     r"|\bclosed|\bends?(?:\s+on)?|\bending|\bexpires?|\blast\s+(?:day|date)(?:\s+(?:is|was))?|\bcut-?off(?:\s+(?:is|date))?"
-    r"|\bthru|\bthrough)" + _FILL
+    r"|\bthru|\bthrough|[~～〜∼])" + _FILL
 )
 _START_BEFORE = re.compile(
     r"(?i:\bfrom|\bsince|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
@@ -42,11 +42,12 @@ _DEADLINE_CLAUSE = re.compile(
 _START_CLAUSE = re.compile(
     r"(?i:\b(?:opens?|begins?|starts?|commences?|takes?\s+effect|kicks?\s+off|effective)\b)"
 )
-_DEADLINE_AFTER = re.compile(r"\s*(?:\([^)]{0,12}\))?\s*(?:까지|마감|이내|한정|한\s)")
-_START_AFTER = re.compile(
-    r"\s*(?:\([^)]{0,12}\))?\s*(?:부터|시작|개시|시행|from\b|onwards?\b|on\s*wards\b)", re.I
-)
-_KO_DEADLINE_LATER = re.compile(r"마감|까지")
+_KO_TIME = r"(?:(?:오전|오후)?\s*\d{1,2}\s*시(?:\s*\d{1,2}\s*분)?|\d{1,2}:\d{2}|자정|정오)"
+_AFTER_LEAD = rf"\)?\s*(?:\([^)]{{0,12}}\))?\s*(?:{_KO_TIME}\s*)?"
+_DEADLINE_AFTER = re.compile(rf"{_AFTER_LEAD}(?:까지|마감|이내|한정|한\s)")
+_START_AFTER = re.compile(rf"{_AFTER_LEAD}(?:부터|시작|개시|시행|from\b|onwards?\b|on\s*wards\b)", re.I)
+# A Korean clause puts its verb last: "내달 5일 사전투표 시작 전까지 확정된다".
+_KO_DEADLINE_LATER = re.compile(r"[^,.;:\n부]{0,24}?(?:까지|마감)")
 
 _STATISTIC_BEFORE = re.compile(
     r"(?i:\bas\s+(?:of|at)\b[^.;]{0,30}|\bcompared\s+(?:with|to)\b[^.;]{0,20}|\bin\s+the\s+week\s+to\s*)$"
@@ -116,7 +117,7 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         return Cues("deadline", True)
     if st_clause >= 0:
         return Cues("start", True)
-    if _KO_DEADLINE_LATER.match(after.lstrip()) and "부터" not in after[:8]:
+    if _KO_DEADLINE_LATER.match(after):
         return Cues("deadline", True)
     return Cues("event", bool(_EVENT_BEFORE.search(before)))
 

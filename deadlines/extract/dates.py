@@ -74,7 +74,9 @@ _YEAR = (
 _KWD = r"(?:\s*\(\s*(?P<kwd>[월화수목금토일])(?:요일)?\s*\)|\s*(?P<kwd2>[월화수목금토일])요일)?"
 _KO_DAY = r"(?P<d>\d{1,2})\s*일(?!\s*간|\s*이내|\s*전|\s*후|\s*동안|\s*째|\s*만에)"
 
-Relative = Literal["", "next-year", "this-year", "last-year", "this-month", "next-month", "forward", "past"]
+Relative = Literal[
+    "", "next-year", "this-year", "last-year", "this-month", "next-month", "forward", "past", "nearest"
+]
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _pattern(
         "ko-md",
         r"(?<![\d.′'’‘`])(?P<m>\d{1,2})\s*\.\s*(?P<d>\d{1,2})\s*\.?\s*\(\s*(?P<kwd>[월화수목금토일])(?:요일)?\s*\)",
+    ),
+    # A bare day where the words say it is one: "27일부터", "23일까지", "21일, 22일 양일간".
+    _pattern(
+        "ko-day",
+        r"(?<![\d월.])(?<!월\s)(?P<d>\d{1,2})\s*일(?:\s*\((?P<kwd>[월화수목금토일])\))?"
+        r"(?=\s*(?:부터|까지|[~～〜∼]|[,과와]\s*\d{1,2}\s*일))",
     ),
     _pattern(
         "ko-md-ctx",
@@ -294,6 +302,8 @@ def _mention(name: str, m: re.Match[str]) -> DateMention | None:
     if day is None or not 0 <= month <= 12 or not 1 <= day <= 31:
         return None
     offset = _OFFSETS.get(g.get("off") or "")
+    if name == "ko-day":
+        relative = "nearest"
     if month == 0 and not relative and offset is None:
         return None
     return DateMention(
@@ -366,6 +376,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "ko-dot-yy": (".",),
     "ko-ymd": ("월",),
     "ko-rel": ("일",),
+    "ko-day": ("일",),
     "ko-offset": ("(",),
     "ko-md": ("(",),
     "ko-md-ctx": (".",),
@@ -420,7 +431,7 @@ def _continuation(text: str, first: DateMention, stop: int) -> tuple[DateMention
     day = _day_of(g)
     month_text = g.get("m") or g.get("m2")
     month = int(month_text) if month_text else first.month
-    if day is None or not 1 <= month <= 12 or not 1 <= day <= 31:
+    if day is None or not 0 <= month <= 12 or not 1 <= day <= 31 or (month == 0 and first.month != 0):
         return None
     pair = bool(g.get("p"))
     if not korean and (month, day) <= (first.month, first.day):
@@ -442,6 +453,7 @@ def _continuation(text: str, first: DateMention, stop: int) -> tuple[DateMention
         weekday=_weekday(g),
         text=text[begin : m.end()].strip(),
         day_offset=None,
+        relative="nearest" if month == 0 else ("" if month_text else first.relative),
     )
     if pair and abs((month, day)[1] - first.day) != 1 and month == first.month:
         return None

@@ -198,6 +198,8 @@ class _NoticeExtractor:
         if ra is not None and b.year is None and end_year is None and b.month and not b.relative:
             end_year = ra.day.year if (b.month, b.day) >= (a.month, a.day) else ra.day.year + 1
         rb = self._resolve(b, end_year)
+        if ra is not None and b.month == 0 and b.day and not b.month_end:
+            rb = _day_after(ra, b.day)
         if ra is None or rb is None:
             self._warn_unresolved(a if ra is None else b)
             return None
@@ -310,6 +312,28 @@ class _NoticeExtractor:
         )
 
 
+_HEADLINE_END = re.compile(r"[.!?。:：|]\s*$|다\.?\s*$")
+
+
+def _headline_like(text: str, start: int, end: int, notice_start: int) -> bool:
+    """A title line near the top ("사전투표, 4월 5일과 6일 이틀간 실시"): its dates repeat the body's."""
+    if start - notice_start > 600 or end - start > 100 or (start > 0 and text[start - 1] != "\n"):
+        return False
+    line = text[start:end]
+    return "\n" not in line and ":" not in line and "|" not in line and not _HEADLINE_END.search(line)
+
+
+def _day_after(first: Resolved, day: int) -> Resolved | None:
+    """The end of "19일부터 23일까지": the next such day of the month on or after the start."""
+    year, month = first.day.year, first.day.month
+    if day < first.day.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    try:
+        return Resolved(date(year, month, day), [], True)
+    except ValueError:
+        return None
+
+
 def _trim_words(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
 
@@ -339,7 +363,11 @@ def _extract_notice(
     body_start = headline_span[1] if headline_span else start
     local_skip = [s for s in skip if s[1] > start and s[0] < end]
     for s_start, s_end in _sentences(text, body_start, end):
-        body += ex.sentence_records(s_start, s_end, context, local_skip)
+        found = ex.sentence_records(s_start, s_end, context, local_skip)
+        if found and _headline_like(text, s_start, s_end, start):
+            head_records += found
+        else:
+            body += found
     records = [r for r in head_records if not _covered(r, body)] + body
     records.sort(key=lambda r: r.date_span)
     return ExtractedNotice(

@@ -27,7 +27,7 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?im)(?:\b(?:first\s+)?published(?:\s+on)?|\bposted(?:\s+on)?|\bwrite|\bwritten|\breleased?(?:\s+on)?"
             r"|\bissued(?:\s+on)?|\bdate\s+of\s+(?:issue|release|publication)"
-            rf"|작성일(?:시|자)?|등록일(?:시|자)?|게시일(?:시|자)?|보도일(?:시|자)?|배포일(?:시|자)?|보도\s*시점)\s*[:：]?\s*{_ANY_DATE}"
+            rf"|작성일(?:시|자)?|입력(?:일시?)?|등록일(?:시|자)?|게시일(?:시|자)?|보도일(?:시|자)?|배포일(?:시|자)?|보도\s*시점)\s*[:：]?\s*{_ANY_DATE}"
         ),
     ),
     (
@@ -35,11 +35,16 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(rf"(?m)^[ \t]*[A-Z][A-Za-z .'-]{{2,30}},(?:\s+[A-Z][A-Za-z.]+,)?\s+{_WORDS}\s*[-–—]"),
     ),
     ("page", re.compile(rf"(?i)\bdate\s*[:：]\s*{_ANY_DATE}")),
-    ("page", re.compile(rf"(?m)^[ \t]*{_NUMERIC}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[ \t]*$")),
+    (
+        "page",
+        re.compile(
+            rf"(?m)^[ \t]*{_NUMERIC}\.?(?:\s*\([월화수목금토일]\))?(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[ \t]*$"
+        ),
+    ),
     (
         "updated",
         re.compile(
-            rf"(?im)(?:\b(?:last\s+)?(?:updated|modified|revised|reviewed)(?:\s+on)?|수정일(?:시|자)?)\s*[:：]?\s*{_ANY_DATE}"
+            rf"(?im)(?:\b(?:last\s+)?(?:updated|modified|revised|reviewed)(?:\s+on)?|수정(?:일시|일자|일)?)\s*[:：]?\s*{_ANY_DATE}"
         ),
     ),
 ]
@@ -197,6 +202,10 @@ def _relative(m: DateMention, ref: date) -> tuple[date | None, str]:
     if m.relative in ("next-year", "this-year", "last-year"):
         year = ref.year + {"next-year": 1, "this-year": 0, "last-year": -1}[m.relative]
         return _safe(year, m.month, m.day), ""
+    if m.relative == "nearest":
+        options = [_safe(*_month_shift(ref, shift), m.day) for shift in (-1, 0, 1)]
+        days = [d for d in options if d is not None]
+        return (min(days, key=lambda d: abs((d - ref).days)) if days else None), ""
     if m.relative in ("forward", "past"):
         step = 1 if m.relative == "forward" else -1
         if m.month:
