@@ -335,10 +335,10 @@ def _apply_running(db_url: str) -> Iterator[None]:
         with _held_write_lock(db_url):
             yield
         return
-    from deadlines.cli.rules import APPLY_LOCK
+    from deadlines.cli.rules import APPLY_LOCK_KEY
 
     with psycopg.connect(_libpq(db_url)) as pg:
-        pg.execute("SELECT pg_advisory_xact_lock(%s)", (APPLY_LOCK,))
+        pg.execute(f"SELECT pg_advisory_xact_lock({APPLY_LOCK_KEY})")
         yield
         pg.rollback()
 

@@ -170,7 +170,9 @@ def show(
     print_records(records)
 
 
-APPLY_LOCK = 0x6465_6164_6C69_6E65  # "deadline": the advisory lock key of `rules apply`
+# The advisory lock of `rules apply`, one per schema: advisory locks are database-wide, and
+# services (or test runs) in other schemas of the same database must not wait on each other.
+APPLY_LOCK_KEY = "hashtext('deadlines rules apply:' || current_schema())"
 APPLY_BUSY = "another `rules apply` is running; try again when it has finished"
 
 
@@ -187,7 +189,7 @@ def _lock_apply(session: Any, actor: str, now: datetime) -> None:
     from deadlines.db.models import ServiceState
 
     if session.get_bind().dialect.name == "postgresql":
-        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": APPLY_LOCK}).scalar():
+        if not session.execute(text(f"SELECT pg_try_advisory_xact_lock({APPLY_LOCK_KEY})")).scalar():
             raise DeadlinesError(APPLY_BUSY)
         return
     value = {"by": actor, "at": now.isoformat()}
