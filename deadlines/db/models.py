@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -147,7 +148,7 @@ class Subscriber(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320, unique=True)
     # Bound into every link token; `forget` deletes it with the row, so old links die with it.
-    secret: str = Field(default="", max_length=64)
+    secret: str = Field(default_factory=lambda: secrets.token_hex(16), max_length=64)
     language: str = Field(max_length=2)
     timezone: str = Field(max_length=64)
     status: str = Field(
