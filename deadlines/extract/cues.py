@@ -64,7 +64,7 @@ _ELIGIBILITY_AFTER = re.compile(
 )
 _PAST = re.compile(
     r"(?i:\b(?:was|were|had\s+been|has\s+been)\s+(?:held|conducted|carried\s+out|completed|announced|published)\b"
-    r"|\bheld\b|\btook\s+place\b|\blast\s+(?:election|year)\b|\bprevious\b)"
+    r"|(?<!be\s)(?<!being\s)\bheld\b|\btook\s+place\b)"
     r"|개최(?:했|하였|됐|되었)|실시(?:했|하였|됐|되었)|열렸|치러진|치렀|마쳤|지난\s"
 )
 _SINCE = re.compile(r"(?i:\bsince)\s*(?:the\s+)?$")

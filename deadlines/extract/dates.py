@@ -68,7 +68,7 @@ _WD = rf"(?:(?P<wd>{_WD_NAMES})\.?,?\s+(?:the\s+)?)?"
 _DAYWORD = "|".join(sorted((re.escape(w) for w in ORDINALS), key=len, reverse=True))
 _DAY = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dw>(?i:{_DAYWORD})))"
 _YEAR = (
-    r"(?:(?:,\s*|\s+|,?\s+in\s+)(?P<y>(?:19|20)\d{2})(?![\d:])"
+    r"(?:(?:,\s*|\s+|,?\s+in\s+)(?P<y>(?:19|20)\d{2})(?!\d|:\d)"
     r"|,?\s*[′'’‘`](?P<yy>\d{2})(?![\d']))?"
 )
 _KWD = r"(?:\s*\(\s*(?P<kwd>[월화수목금토일])(?:요일)?\s*\)|\s*(?P<kwd2>[월화수목금토일])요일)?"
@@ -180,6 +180,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Two dates written with one month and year: "24 to 27 February 2024", "5 and 6 April": the first
 # day, read backwards from the full date.
+_DAY_LIST = re.compile(
+    r"(?<![\w.,/:-])(?:\d{1,2}(?:st|nd|rd|th)?\s*,\s*)+\d{1,2}(?:st|nd|rd|th)?\s*,?\s*(?i:and|&)\s*$"
+)
 _DAY_FIRST = re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?[A-Za-z]")
 _LEAD_DAY = re.compile(
     rf"(?<![\w.,/:-])(?:the\s+)?(?P<lead>\d{{1,2}}(?:st|nd|rd|th)?|(?i:{_DAYWORD}))"
@@ -197,7 +200,7 @@ _KO_CONT = re.compile(
 _EN_CONT = re.compile(
     rf"\s*(?:(?P<r>(?i:to|through|thru|until|till)|{_DASH})|(?P<p>(?i:and)|&))\s*(?:the\s+)?"
     rf"{_DAY}(?!\s*(?:[ap]\.?m\b|:|\d|%|(?i:percent|per|days?|weeks?|months?|years?|hours?|o'clock)\b))"
-    rf"(?:,?\s+(?P<y>(?:19|20)\d{{2}})(?![\d:]))?"
+    rf"(?:,?\s+(?P<y>(?:19|20)\d{{2}})(?!\d|:\d))?"
 )
 # What may stand between two full dates of one range or pair.
 _RANGE_JOIN = re.compile(
@@ -417,6 +420,28 @@ def _lead_day(text: str, a: DateMention, lo: int) -> tuple[int, int, str] | None
     return m.start("lead"), m.end("lead"), m["j"]
 
 
+def _listed_days(text: str, a: DateMention, lo: int) -> list[DateMention]:
+    """The other days of a list sharing one month: "on 22, 24 and 26 April 2024"."""
+    if a.month == 0 or not _DAY_FIRST.match(a.text):
+        return []
+    m = _DAY_LIST.search(text, max(lo, a.start - 60), a.start)
+    if m is None:
+        return []
+    days = [(d.start(), d.end(), int(d[1])) for d in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?", m.group(0))]
+    return [
+        replace(
+            a,
+            start=m.start() + s,
+            end=m.start() + e,
+            day=day,
+            weekday=None,
+            text=text[m.start() + s : m.start() + e],
+        )
+        for s, e, day in days
+        if 1 <= day <= 31
+    ]
+
+
 def _is_pair(word: str) -> bool:
     return word.lower() in ("and", "&", ",", "과", "와", "및")
 
@@ -481,6 +506,12 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
     while i < len(mentions):
         a = mentions[i]
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        listed = _listed_days(text, a, prev_end)
+        if listed:
+            out += [DateExpression(m) for m in listed]
+            out.append(DateExpression(a))
+            prev_end, i = a.end, i + 1
+            continue
         lead = _lead_day(text, a, prev_end)
         if lead is not None:
             first = replace(a, start=lead[0], end=lead[1], day=0, weekday=None, text=text[lead[0] : lead[1]])

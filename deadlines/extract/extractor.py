@@ -35,11 +35,6 @@ _CLAUSE_BREAK = re.compile(r"[;,]\s|\s")
 _ROW_SEPARATOR = re.compile(r"\s*(?:\|\s*|\t+\s*|\s{2,}|\s[-–—:]\s|[:：]\s*)$")
 _TIME_WORDS = r"(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight)"
 _ROW_TAIL = re.compile(rf"(?i:\s*(?:by\s+|from\s+|until\s+)?{_TIME_WORDS}?\s*(?:on\s+)?[-–—,]?\s*)$")
-_PAST_CUE = re.compile(
-    r"\b(?:was|were|had been|has been)\s+held\b|\bheld\b|\btook place\b|\bwas\s+(?:carried out|conducted)"
-    r"|개최(?:했|하였|됐|되었)|실시(?:했|하였|됐|되었)|열렸",
-    re.I,
-)
 
 
 def _month_number(name: str | None) -> int | None:
@@ -281,13 +276,13 @@ class _NoticeExtractor:
         past = False
         last = ends or starts
         if self.reference is not None and last is not None:
-            if last < self.reference or (last == self.reference and _PAST_CUE.search(quote)):
+            if last < self.reference or (last == self.reference and cues.is_past(quote)):
                 past = True
-        elif _PAST_CUE.search(quote) or dates[0].two_digit_year:
+        elif cues.is_past(quote) or dates[0].two_digit_year:
             past = True
         if cues.follows_since(before):
             past = True
-        if kind == "event" and _PAST_CUE.search(quote):
+        if kind == "event" and cues.is_past(quote):
             confidence += 0.1
         if any("does not match" in w for w in warnings):
             confidence -= 0.3

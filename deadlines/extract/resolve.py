@@ -20,16 +20,19 @@ _WORDS = (
     rf"(?:(?P<wd>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<wm>{_MON})|(?P<wm2>{_MON})\s+(?P<wd2>\d{{1,2}})(?:st|nd|rd|th)?)"
     r",?\s+(?P<wy>(?:19|20)\d{2})"
 )
-_ANY_DATE = rf"(?:{_NUMERIC}|{_US}|{_WORDS})"
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+_ANY_DATE = rf"(?:{_NUMERIC}|{_US}|{_WEEKDAY}{_WORDS})"
+_PUBLISHED_LABEL = (
+    r"(?:\b(?:first\s+)?published(?:\s+on)?|\bposted(?:\s+on)?|\bwrite|\bwritten|\breleased?(?:\s+on)?"
+    r"|\bissued(?:\s+on)?|\bdate\s+of\s+(?:issue|release|publication|(?:this\s+)?notice)|\bdated"
+    r"|작성일(?:시|자)?|입력(?:일시?)?|등록일(?:시|자)?|게시일(?:시|자)?|보도일(?:시|자)?|배포일(?:시|자)?|보도\s*시점)"
+)
+# A label dates the page when it starts a line (after a short "News release -") or takes a colon;
+# "will be published on 1 December" in a sentence is a record, not a stamp.
+_LINE_START = r"^[ \t]*(?:[^\n]{0,40}?[-–—|·]\s*|\[[^\]\n]{0,20}\]\s*)?"
 _STAMPS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "published",
-        re.compile(
-            r"(?im)(?:\b(?:first\s+)?published(?:\s+on)?|\bposted(?:\s+on)?|\bwrite|\bwritten|\breleased?(?:\s+on)?"
-            r"|\bissued(?:\s+on)?|\bdate\s+of\s+(?:issue|release|publication)"
-            rf"|작성일(?:시|자)?|입력(?:일시?)?|등록일(?:시|자)?|게시일(?:시|자)?|보도일(?:시|자)?|배포일(?:시|자)?|보도\s*시점)\s*[:：]?\s*{_ANY_DATE}"
-        ),
-    ),
+    ("published", re.compile(rf"(?im){_LINE_START}{_PUBLISHED_LABEL}\s*[:：]?\s*{_ANY_DATE}")),
+    ("published", re.compile(rf"(?i){_PUBLISHED_LABEL}\s*[:：]\s*{_ANY_DATE}")),
     (
         "dateline",
         re.compile(rf"(?m)^[ \t]*[A-Z][A-Za-z .'-]{{2,30}},(?:\s+[A-Z][A-Za-z.]+,)?\s+{_WORDS}\s*[-–—]"),
@@ -73,9 +76,14 @@ def _stamp_day(m: re.Match[str]) -> date | None:
         if g.get("y"):
             return date(int(g["y"] or 0), int(g["m"] or 0), int(g["d"] or 0))
         if g.get("uy"):
-            um = g["um"] or ""
-            month = int(um) if um.isdigit() else MONTHS[um[:3].lower()]
-            return date(int(g["uy"] or 0), month, int(g["ud"] or 0))
+            um, ud = g["um"] or "", int(g["ud"] or 0)
+            if not um.isdigit():
+                return date(int(g["uy"] or 0), MONTHS[um[:3].lower()], ud)
+            # Month first as US pages and the NEC write it, unless the first number cannot be a
+            # month: then it is a British day first (14/07/2023).
+            first = int(um)
+            month, day = (ud, first) if first > 12 else (first, ud)
+            return date(int(g["uy"] or 0), month, day)
         if g.get("wy"):
             month = MONTHS[(g["wm"] or g["wm2"] or "")[:3].lower()]
             return date(int(g["wy"] or 0), month, int(g["wd"] or g["wd2"] or 0))
