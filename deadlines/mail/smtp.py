@@ -159,7 +159,9 @@ class Connection:
             # Anything but an SMTP or network error (an address that cannot be encoded, a bug)
             # is about this message alone.
             outcome = _failure(stage, e, Delivery.FAULT)
-            if outcome.status is Delivery.RELAY:
+            if outcome.status is Delivery.RELAY or (outcome.status is Delivery.FAULT and stage is Stage.DATA):
+                # A fault in the middle of DATA leaves the server reading a message: an RSET now
+                # would become part of it, so the connection is rebuilt instead.
                 await self._drop()
             else:
                 await self._reset()

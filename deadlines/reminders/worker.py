@@ -367,6 +367,7 @@ class Worker:
         self.pause_logged = False
         problem = states.get(service_state.RELAY)
         if problem is None:
+            self.relay_failures = 0
             return True
         if time.monotonic() < self.relay_next_probe:
             report.relay = str(problem.get("detail", ""))
