@@ -98,7 +98,11 @@ def facts(**kw: object) -> RowFacts:
         (facts(kind=Kind.CONFIRMATION, subscriber_status="active"), Verdict.CANCEL, "subscriber is active"),
         (facts(kind=Kind.CORRECTION, owed=2), Verdict.SEND, ""),
         (facts(kind=Kind.CORRECTION, owed=0), Verdict.SKIP, "nothing to correct"),
-        (facts(kind=Kind.CORRECTION, owed=1, subscriber_status="unsubscribed"), Verdict.CANCEL, "unsubscribed"),
+        (
+            facts(kind=Kind.CORRECTION, owed=1, subscriber_status="unsubscribed"),
+            Verdict.CANCEL,
+            "unsubscribed",
+        ),
     ],
 )
 def test_policy_decides_each_row(row: RowFacts, verdict: Verdict, reason: str) -> None:
@@ -140,7 +144,9 @@ def _subscribe(site: Site, email: str, zone: str, audiences: list[str]) -> None:
         session.flush()
         assert sub.id is not None
         session.add(
-            Subscription(subscriber_id=sub.id, election_id=ELECTION_2028, audiences=audiences, triggers=["P7D"])
+            Subscription(
+                subscriber_id=sub.id, election_id=ELECTION_2028, audiences=audiences, triggers=["P7D"]
+            )
         )
         session.commit()
 
@@ -343,7 +349,9 @@ def test_preview_count_equals_corrections_sent_over_random_edits(
                 page, action = _preview(site, day.isoformat()), "edit"
             elif choice == "override":
                 closes = date(2028, 2, 12) + timedelta(days=rng.randint(-2, 3))
-                page = _preview(site, "2028-04-12", ("overseas-absentee-report", closes.isoformat(), f"step {step}"))
+                page = _preview(
+                    site, "2028-04-12", ("overseas-absentee-report", closes.isoformat(), f"step {step}")
+                )
                 action = "edit"
             else:
                 page, action = _revert_preview(site, rng.randint(1, revision - 1)), "revert"
