@@ -5,6 +5,7 @@ back from suppression. Real SMTP (aiosmtpd) on both database engines."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,6 +155,8 @@ def test_wrong_smtp_password_charges_no_one_and_says_so(db_url: str, tmp_path: P
         shown = cli(db_url, tmp_path)("outbox")
         assert shown.exit_code == 0 and "PROBLEM: SMTP relay error" in shown.output
         assert "535" in shown.output and "auth" in shown.output
+        as_json = json.loads(cli(db_url, tmp_path)("outbox", "--json").output)
+        assert [(p["problem"], p["code"]) for p in as_json["problems"]] == [("relay", 535)]
         # Still wrong a minute later: the worker probes once and claims nothing.
         _plan, report = once(wrong, P1D + timedelta(minutes=1))
         assert report.sent == 0 and "535" in report.relay
