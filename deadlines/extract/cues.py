@@ -40,7 +40,12 @@ _DEADLINE_CLAUSE = re.compile(
     r"|\bexpires?\b|\bends?\b|\bdue\b)"
 )
 _START_CLAUSE = re.compile(
-    r"(?i:\b(?:opens?|begins?|starts?|commences?|takes?\s+effect|kicks?\s+off|effective)\b)"
+    r"(?i:\b(?:opens?|begins?|starts?|commences?|takes?\s+effect|kicks?\s+off|effective|first\s+day)\b)"
+)
+# A clause that names its date after "is": "the deadline to register ... is", "first day of X is".
+_NAMED_IS = re.compile(
+    r"(?i:\b(?:deadline|last\s+(?:day|date)|closing\s+date|cut-?off|(?P<first>first\s+day|opening\s+date))\b"
+    r"(?:[^.;:]|\.(?=\s*\d)){0,90}?\s(?:is|was|will\s+be|falls\s+on|:))" + _FILL
 )
 _KO_TIME = r"(?:(?:오전|오후)?\s*\d{1,2}\s*시(?:\s*\d{1,2}\s*분)?|\d{1,2}:\d{2}|자정|정오)"
 _AFTER_LEAD = rf"\)?\s*(?:\([^)]{{0,12}}\))?\s*(?:{_KO_TIME}\s*)?"
@@ -88,7 +93,8 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     """The kind of a single date from the words just before and after it and its clause.
 
     `before` is the text since the previous date of the sentence (at most BEFORE characters),
-    `after` the text up to the next date, `clause` the sentence, `row_label` a timetable row's label.
+    `after` the text up to the next date, `clause` the sentence before the date (at most BEFORE
+    characters, earlier dates included), `row_label` a timetable row's label.
     """
     if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
         return Cues("eligibility", True)
@@ -105,8 +111,14 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         return Cues("deadline", True, caveat)
     if st:
         return Cues("start", True)
+    # "the deadline to register to vote in the Nov. 5 general election is Monday, Oct. 21"
+    named = _NAMED_IS.search(clause)
+    if named:
+        return Cues("start" if named["first"] else "deadline", True)
     if row_label is not None:
-        if _DEADLINE_CLAUSE.search(row_label) or re.search(r"(?i:\bby\b)", row_label):
+        if _START_CLAUSE.match(row_label):
+            return Cues("start", True)
+        if _DEADLINE_CLAUSE.search(row_label):
             return Cues("deadline", True)
         if _START_CLAUSE.search(row_label):
             return Cues("start", True)

@@ -27,7 +27,14 @@ _ITEM_HEAD = re.compile(
     r"|(?P<km>\d{1,2})월[ \t]*(?P<kd>\d{1,2})일)[ \t]*[:：][ \t]*(?P<title>\S.*)$",
     re.M,
 )
-_SENTENCE_END = re.compile(r"(?<=[^\s\d.][.!?])\s+(?=[A-Z\"“(])|(?<=\d{4}[.])\s+(?=[A-Z])|(?<=다\.)\s+|\n+")
+# Full stops that do not end a sentence: "5 p.m. Friday, Oct. 11", "Mr. Kim", "No. 5".
+_ABBREVIATION = (
+    r"(?!(?<=[ap]\.m\.)\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+    r"(?<!\b(?:Mr|Dr|St|No|Mt|Ft)\.)"
+)
+_SENTENCE_END = re.compile(
+    rf"(?<=[^\s\d.][.!?]){_ABBREVIATION}\s+(?=[A-Z\"“(])|(?<=\d{4}[.])\s+(?=[A-Z])|(?<=다\.)\s+|\n+"
+)
 # A sentence longer than this is cut at a clause boundary, so each date reads a bounded quote.
 MAX_SENTENCE = 600
 _CLAUSE_BREAK = re.compile(r"[;,]\s|\s")
@@ -154,16 +161,17 @@ class _NoticeExtractor:
             before = text[max(prev_end, expr.start - cues.BEFORE) : expr.start]
             after = text[expr.end : min(next_start, expr.end + cues.AFTER)]
             prev_end = expr.end
-            record = self._expression(expr, before, after, sentence)
+            lead = text[max(s_start, expr.start - cues.BEFORE) : expr.start]
+            record = self._expression(expr, before, after, lead, sentence)
             if record is not None:
                 records.append(record)
         return records
 
     def _expression(
-        self, expr: DateExpression, before: str, after: str, sentence: _Sentence
+        self, expr: DateExpression, before: str, after: str, lead: str, sentence: _Sentence
     ) -> ExtractedRecord | None:
         if expr.second is None:
-            return self._single(expr.first, before, after, sentence)
+            return self._single(expr.first, before, after, lead, sentence)
         if cues.is_not_record(before, after):
             return None
         return self._range(expr.first, expr.second, before, sentence)
@@ -210,8 +218,10 @@ class _NoticeExtractor:
             "period", ra.day, rb.day, (a, b), sentence, (t_start, t_end), confidence, warnings, before
         )
 
-    def _single(self, a: DateMention, before: str, after: str, sentence: _Sentence) -> ExtractedRecord | None:
-        reading = cues.read_single(before, after, sentence.quote, sentence.row_label)
+    def _single(
+        self, a: DateMention, before: str, after: str, lead: str, sentence: _Sentence
+    ) -> ExtractedRecord | None:
+        reading = cues.read_single(before, after, lead, sentence.row_label)
         if reading.reading in ("statistic", "eligibility"):
             return None
         ra = self._resolve(a, None)

@@ -29,7 +29,7 @@ _PUBLISHED_LABEL = (
 )
 # A label dates the page when it starts a line (after a short "News release -") or takes a colon;
 # "will be published on 1 December" in a sentence is a record, not a stamp.
-_LINE_START = r"^[ \t]*(?:[^\n]{0,40}?[-–—|·]\s*|\[[^\]\n]{0,20}\]\s*)?"
+_LINE_START = r"^[ \t]*(?:[^\n]{0,40}?[-–—|·(]\s*|\[[^\]\n]{0,20}\]\s*)?"
 _STAMPS: list[tuple[str, re.Pattern[str]]] = [
     ("published", re.compile(rf"(?im){_LINE_START}{_PUBLISHED_LABEL}\s*[:：]?\s*{_ANY_DATE}")),
     ("published", re.compile(rf"(?i){_PUBLISHED_LABEL}\s*[:：]\s*{_ANY_DATE}")),
@@ -37,11 +37,13 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
         "dateline",
         re.compile(rf"(?m)^[ \t]*[A-Z][A-Za-z .'-]{{2,30}},(?:\s+[A-Z][A-Za-z.]+,)?\s+{_WORDS}\s*[-–—]"),
     ),
+    ("dateline", re.compile(rf"(?m)^[ \t]*[A-Z][A-Za-z .'-]{{2,30}}\s*\(\s*{_WORDS}\s*\)\s*[-–—]")),
     ("page", re.compile(rf"(?i)\bdate\s*[:：]\s*{_ANY_DATE}")),
     (
         "page",
         re.compile(
-            rf"(?m)^[ \t]*{_NUMERIC}\.?(?:\s*\([월화수목금토일]\))?(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[ \t]*$"
+            rf"(?m)^[ \t]*(?:{_NUMERIC}|{_WEEKDAY}{_WORDS})\.?(?:\s*\([월화수목금토일]\))?"
+            r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$"
         ),
     ),
     (
