@@ -183,6 +183,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _DAY_LIST = re.compile(
     r"(?<![\w.,/:-])(?:\d{1,2}(?:st|nd|rd|th)?\s*,\s*)+\d{1,2}(?:st|nd|rd|th)?\s*,?\s*(?i:and|&)\s*$"
 )
+# More days after a month-first date: "September 10, 11, 12 and 13".
+_EN_LIST_AFTER = re.compile(
+    r"(?:\s*,\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:]))+\s*,?\s*(?i:and|&)\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:%])"
+)
 _DAY_FIRST = re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?[A-Za-z]")
 _LEAD_DAY = re.compile(
     rf"(?<![\w.,/:-])(?:the\s+)?(?P<lead>\d{{1,2}}(?:st|nd|rd|th)?|(?i:{_DAYWORD}))"
@@ -549,6 +553,18 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
                 out.append(DateExpression(a, nxt, "range"))
                 prev_end, i = nxt.end, i + 2
                 continue
+        more = _EN_LIST_AFTER.match(text, a.end, nxt.start if nxt else stop) if a.month else None
+        if more is not None and not _DAY_FIRST.match(a.text):
+            out.append(DateExpression(a))
+            for d in re.finditer(r"\d{1,2}", more.group(0)):
+                day = int(d.group(0))
+                if 1 <= day <= 31:
+                    s, e = a.end + d.start(), a.end + d.end()
+                    out.append(
+                        DateExpression(replace(a, start=s, end=e, day=day, weekday=None, text=d.group(0)))
+                    )
+            prev_end, i = a.end + more.end() - more.start(), i + 1
+            continue
         cont = _continuation(text, a, nxt.start if nxt else stop)
         if cont is not None:
             second, pair = cont

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from itertools import pairwise
 
@@ -156,6 +156,7 @@ class _NoticeExtractor:
         )
         records: list[ExtractedRecord] = []
         prev_end = s_start
+        previous: ExtractedRecord | None = None
         for n, expr in enumerate(expressions):
             next_start = expressions[n + 1].start if n + 1 < len(expressions) else s_end
             before = text[max(prev_end, expr.start - cues.BEFORE) : expr.start]
@@ -163,8 +164,11 @@ class _NoticeExtractor:
             prev_end = expr.end
             lead = text[max(s_start, expr.start - cues.BEFORE) : expr.start]
             record = self._expression(expr, before, after, lead, sentence)
+            if record is not None and previous is not None and _SHARES_VERB.match(before):
+                record = _same_kind(record, previous)
             if record is not None:
                 records.append(record)
+                previous = record
         return records
 
     def _expression(
@@ -206,6 +210,9 @@ class _NoticeExtractor:
         if ra is None or rb is None:
             self._warn_unresolved(a if ra is None else b)
             return None
+        if a.weekday is not None and a.weekday == rb.day.weekday() != ra.day.weekday():
+            # "Friday, Saturday, Sunday and Monday, October 11 to 14": the weekday names the end.
+            ra.warnings = [w for w in ra.warnings if "does not match" not in w]
         warnings = ra.warnings + [w for w in rb.warnings if w not in ra.warnings]
         confidence = 0.95
         if ra.inferred or rb.inferred:
@@ -326,6 +333,20 @@ def _headline_like(text: str, start: int, end: int, notice_start: int) -> bool:
         return False
     line = text[start:end]
     return "\n" not in line and ":" not in line and "|" not in line and not _HEADLINE_END.search(line)
+
+
+# "opens on Wednesday 27 September and in New Zealand on Monday 2 October": the second date
+# shares the first one's verb, and so its kind.
+_SHARES_VERB = re.compile(r"\s*,?\s*(?:and|or)\s+(?:(?:in|at|for|to|from)\b[^.;,]{0,40}?)?(?:on\s+)?$", re.I)
+
+
+def _same_kind(record: ExtractedRecord, previous: ExtractedRecord) -> ExtractedRecord:
+    if record.kind != "event" or previous.kind not in ("start", "deadline"):
+        return record
+    day = record.starts or record.ends
+    if previous.kind == "start":
+        return replace(record, kind="start", starts=day, ends=None)
+    return replace(record, kind="deadline", starts=None, ends=day)
 
 
 def _day_after(first: Resolved, day: int) -> Resolved | None:

@@ -32,6 +32,7 @@ _PUBLISHED_LABEL = (
 _LINE_START = r"^[ \t]*(?:[^\n]{0,40}?[-–—|·(]\s*|\[[^\]\n]{0,20}\]\s*)?"
 _STAMPS: list[tuple[str, re.Pattern[str]]] = [
     ("published", re.compile(rf"(?im){_LINE_START}{_PUBLISHED_LABEL}\s*[:：]?\s*{_ANY_DATE}")),
+    ("published", re.compile(rf"(?im)^[ \t]*(?:news|media|press)\s+release\s*[:：\-–—]?\s*{_ANY_DATE}")),
     ("published", re.compile(rf"(?i){_PUBLISHED_LABEL}\s*[:：]\s*{_ANY_DATE}")),
     (
         "dateline",
