@@ -51,6 +51,8 @@ _KO_TIME = r"(?:(?:오전|오후)?\s*\d{1,2}\s*시(?:\s*\d{1,2}\s*분)?|\d{1,2}:
 _AFTER_LEAD = rf"\)?\s*(?:\([^)]{{0,12}}\))?\s*(?:{_KO_TIME}\s*)?"
 _DEADLINE_AFTER = re.compile(rf"{_AFTER_LEAD}(?:까지|마감|이내|한정|한\s)")
 _START_AFTER = re.compile(rf"{_AFTER_LEAD}(?:부터|시작|개시|시행|from\b|onwards?\b|on\s*wards\b)", re.I)
+# Opening hours of the day right after a date are not its start or end: "6월 1일 오전 6시부터 오후 7시까지".
+_HOURS_AFTER = re.compile(rf"\)?\s*(?:\([^)]{{0,12}}\))?\s*{_KO_TIME}\s*(?:부터|[~～〜∼\-–—])\s*{_KO_TIME}")
 # A Korean clause puts its verb last: "내달 5일 사전투표 시작 전까지 확정된다".
 _KO_DEADLINE_LATER = re.compile(r"[^,.;:\n부]{0,24}?(?:까지|마감)")
 
@@ -100,6 +102,8 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         return Cues("eligibility", True)
     if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
         return Cues("statistic", True)
+    if _HOURS_AFTER.match(after):
+        return Cues("event", True)
     if _DEADLINE_AFTER.match(after):
         return Cues("deadline", True)
     if _START_AFTER.match(after):

@@ -43,7 +43,7 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
     (
         "page",
         re.compile(
-            rf"(?m)^[ \t]*(?:{_NUMERIC}|{_WEEKDAY}{_WORDS})\.?(?:\s*\([월화수목금토일]\))?"
+            rf"(?m)^[ \t]*(?:\[[^\]\n]{{0,20}}\]\s*)?(?:{_NUMERIC}|{_WEEKDAY}{_WORDS})\.?(?:\s*\([월화수목금토일]\))?"
             r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$"
         ),
     ),
