@@ -336,12 +336,6 @@ def correction_job(
     )
 
 
-def backoff(attempts: int, base: float, rng: random.Random) -> timedelta:
-    """Exponential backoff with jitter, so retries after an outage do not arrive in one wave."""
-    delay = base * (2 ** max(0, attempts - 1))
-    return min(timedelta(seconds=delay * (0.5 + rng.random())), MAX_BACKOFF)
-
-
 _OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
 _MARK_SENT = (
     update(_OUTBOX)
@@ -351,6 +345,16 @@ _MARK_SENT = (
 
 
 SUPPRESSED = "address suppressed after hard bounces"
+# The SMTP layer's classes as the outbox policy names them; a fault of ours (a message that could
+# not be built or sent) fails the row like an undeliverable address: failed, charged to no one.
+_POLICY_OUTCOME = {
+    Delivery.SENT: policy.Outcome.SENT,
+    Delivery.TRANSIENT: policy.Outcome.TRANSIENT,
+    Delivery.BOUNCE: policy.Outcome.BOUNCE,
+    Delivery.RELAY: policy.Outcome.RELAY,
+    Delivery.UNDELIVERABLE: policy.Outcome.UNDELIVERABLE,
+    Delivery.FAULT: policy.Outcome.UNDELIVERABLE,
+}
 
 
 @dataclass(frozen=True)
@@ -371,8 +375,8 @@ def record_results(
     rng: random.Random,
     charge_bounces: bool = True,
 ) -> list[tuple[str, str]]:
-    """Store outcomes; returns (new state, log line) per row. Failures are rare and go through
-    the ORM (backoff, bounces); successes are one plain UPDATE.
+    """Store outcomes as `policy.after_send` decides; returns (new state, log line) per row.
+    Failures are rare and go through the ORM (backoff, bounces); successes are one plain UPDATE.
 
     Only a bounce is charged to the address (with `charge_bounces=False` the caller charges
     later with `charge_bounces` or takes it back with `unbounce`). A relay problem puts the row
@@ -402,17 +406,21 @@ def record_results(
             if row is None:
                 continue
             row.lease_until = None
-            if result.status == Delivery.RELAY:
-                # Not this row's fault: it keeps its place and its attempts.
-                row.state = "retry"
+            after = policy.after_send(
+                _POLICY_OUTCOME[result.status],
+                attempts=row.attempts,
+                max_attempts=max_attempts,
+                now=now,
+                retry_base=retry_base,
+                rng=rng,
+            )
+            row.state = after.state
+            if after.due_at is not None:
+                row.due_at = after.due_at
+            if after.refund:
                 row.attempts = max(0, row.attempts - 1)
-            elif result.status == Delivery.TRANSIENT and row.attempts < max_attempts:
-                row.state = "retry"
-                row.due_at = now + backoff(row.attempts, retry_base, rng)
-            else:
-                row.state = "failed"
-                if result.status == Delivery.BOUNCE and charge_bounces:
-                    _bounce(session, row.subscriber_id, bounce_limit, now)
+            if after.bounce and charge_bounces:
+                _bounce(session, row.subscriber_id, bounce_limit, now)
             row.last_error = result.detail[:500]
             session.add(row)
             lines.append(
