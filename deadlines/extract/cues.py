@@ -14,6 +14,7 @@ Reading = Literal["deadline", "start", "event", "statistic", "eligibility"]
 
 BEFORE = 160  # characters of the clause before a date that are read for cues
 AFTER = 60
+TAIL = 70  # characters just before a date where its cue words stand
 
 _TIME = r"(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight|midday)"
 _ZONE = r"(?:\s*(?:\(?(?:KST|local time|Seoul time|[A-Z]{2,4}T|ET|PT|CT)\)?))?"
@@ -26,6 +27,7 @@ _DEADLINE_BEFORE = re.compile(
     r"|\bclosed|\bends?(?:\s+on)?|\bending|\bexpires?|\blast\s+(?:day|date)(?:\s+(?:is|was))?|\bcut-?off(?:\s+(?:is|date))?"
     r"|\bthru|\bthrough|[~～〜∼])" + _FILL
 )
+_BEFORE_CAVEAT = re.compile(r"(?i:\bbefore|\bprior\s+to)" + _FILL)
 _START_BEFORE = re.compile(
     r"(?i:\bfrom|\bsince|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
     r"|\btakes?\s+effect(?:\s+from)?|\bas\s+from|\bcommenc(?:es?|ing)|\bwill\s+open|\blaunch(?:es)?)" + _FILL
@@ -75,11 +77,14 @@ _PAST = re.compile(
     r"|개최(?:했|하였|됐|되었)|실시(?:했|하였|됐|되었)|열렸|치러진|치렀|마쳤|지난\s"
 )
 _SINCE = re.compile(r"(?i:\bsince)\s*(?:the\s+)?$")
-_AUDIENCE_CUES = [
-    ("overseas", re.compile(r"overseas|abroad|absentee|expatriate|diaspora|재외|국외|해외|귀국", re.I)),
-    ("candidates", re.compile(r"candidate|nominat|후보", re.I)),
-    ("media", re.compile(r"\bpolls?\b|opinion poll|\bpress\b|\bmedia\b|broadcast|여론조사|언론|보도", re.I)),
-]
+# One pass for every audience: each named group is one audience's words.
+_AUDIENCES = re.compile(
+    r"(?P<overseas>overseas|abroad|absentee|expatriate|diaspora|재외|국외|해외|귀국)"
+    r"|(?P<candidates>candidate|nominat|후보)"
+    r"|(?P<media>\bpolls?\b|opinion poll|\bpress\b|\bmedia\b|broadcast|여론조사|언론|보도)",
+    re.I,
+)
+_AUDIENCE_ORDER = ("overseas", "candidates", "media")
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,10 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     `after` the text up to the next date, `clause` the sentence before the date (at most BEFORE
     characters, earlier dates included), `row_label` a timetable row's label.
     """
+    # Cue words stand within a few words of their date: reading only the tail keeps each
+    # end-anchored search short.
+    before = before[-TAIL:]
+    clause = clause[-(TAIL * 2) :]
     if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
         return Cues("eligibility", True)
     if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
@@ -111,7 +120,7 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     dl = _DEADLINE_BEFORE.search(before)
     st = _START_BEFORE.search(before)
     if dl and not (st and st.start() > dl.start()):
-        caveat = bool(re.search(r"(?i:\bbefore|\bprior\s+to)" + _FILL, before))
+        caveat = bool(_BEFORE_CAVEAT.search(before))
         return Cues("deadline", True, caveat)
     if st:
         return Cues("start", True)
@@ -147,6 +156,7 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
 
 def is_not_record(before: str, after: str) -> Reading | None:
     """For a range or pair: statistics ("as of 1 to 5 May") and birth-date limits are not records."""
+    before = before[-TAIL:]
     if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
         return "eligibility"
     if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
@@ -159,9 +169,9 @@ def is_past(text: str) -> bool:
 
 
 def follows_since(before: str) -> bool:
-    return _SINCE.search(before) is not None
+    return _SINCE.search(before[-TAIL:]) is not None
 
 
 def audiences(text: str) -> tuple[str, ...]:
-    found = tuple(name for name, cue in _AUDIENCE_CUES if cue.search(text))
-    return found or ("all",)
+    found = {m.lastgroup for m in _AUDIENCES.finditer(text)}
+    return tuple(name for name in _AUDIENCE_ORDER if name in found) or ("all",)

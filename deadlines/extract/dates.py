@@ -327,20 +327,6 @@ def _mention(name: str, m: re.Match[str]) -> DateMention | None:
     )
 
 
-def _masked(text: str, mention: DateMention) -> bool:
-    """Whether a date sits inside an address, a phone number or a document number.
-
-    Only the whitespace-free token around the date and a few characters either side are read, so
-    the cost is per date, not per character of the page."""
-    lo = max(0, mention.start - 300)
-    token = max(text.rfind(" ", lo, mention.start), text.rfind("\n", lo, mention.start)) + 1 or lo
-    window_start = max(0, token - 24)
-    for m in _NOT_DATES.finditer(text, window_start, min(len(text), mention.end + 40)):
-        if m.start() < mention.end and mention.start < m.end():
-            return True
-    return False
-
-
 def _longest_first(found: list[DateMention]) -> list[DateMention]:
     """Mentions in text order; where two overlap, the earlier then longer one wins."""
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -393,25 +379,42 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 _MONTH_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
+def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str]]]:
+    """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
+    english = _MONTH_HINT.search(text, start, stop) is not None
+    wanted = []
+    for name, pattern in _PATTERNS:
+        needs = _NEEDS.get(name)
+        if needs is None and not english:
+            continue
+        if needs is not None and not any(text.find(n, start, stop) >= 0 for n in needs):
+            continue
+        wanted.append((name, pattern))
+    return wanted
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every single date written in text[start:end], in text order, none inside an address or number."""
     stop = len(text) if end is None else end
+    windows = _windows(text, start, stop)
+    if not windows and text.find("day", start, stop) < 0 and text.find("말", start, stop) < 0:
+        return []
     found: list[DateMention] = []
-    for lo, hi in _windows(text, start, stop):
-        english = _MONTH_HINT.search(text, lo, hi) is not None
-        for name, pattern in _PATTERNS:
-            needs = _NEEDS.get(name)
-            if name in _NO_DIGIT_PATTERNS:
-                continue
-            if needs is None and not english:
-                continue
-            if needs is not None and not any(text.find(n, lo, hi) >= 0 for n in needs):
-                continue
-            found += filter(None, (_mention(name, m) for m in pattern.finditer(text, lo, hi)))
-    for name, pattern in _PATTERNS:
-        if name in _NO_DIGIT_PATTERNS and any(text.find(n, start, stop) >= 0 for n in _NEEDS[name]):
-            found += filter(None, (_mention(name, m) for m in pattern.finditer(text, start, stop)))
-    return [m for m in _longest_first(found) if not _masked(text, m)]
+    for name, pattern in _wanted(text, start, stop):
+        for lo, hi in [(start, stop)] if name in _NO_DIGIT_PATTERNS else windows:
+            for m in pattern.finditer(text, lo, hi):
+                mention = _mention(name, m)
+                if mention is not None:
+                    found.append(mention)
+    mentions = _longest_first(found)
+    if not mentions:
+        return []
+    masks = [m.span() for m in _NOT_DATES.finditer(text, start, stop)]
+    return _outside(mentions, masks) if masks else mentions
+
+
+def _outside(mentions: list[DateMention], masks: list[tuple[int, int]]) -> list[DateMention]:
+    return [m for m in mentions if not any(a < m.end and m.start < b for a, b in masks)]
 
 
 def _lead_day(text: str, a: DateMention, lo: int) -> tuple[int, int, str] | None:

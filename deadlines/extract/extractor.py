@@ -419,6 +419,10 @@ def extract_document(doc: Document, *, published: date | None = None) -> list[Ex
         headline = doc.title or (_trim_words(first_line.group(0).strip(), 200) if first_line else None)
         return [_extract_notice(text, (0, len(text)), (page, source), headline, None, skip, pub.warnings)]
     notices: list[ExtractedNotice] = []
+    # What comes before the first item (a page's own introduction) is kept when it says anything.
+    lead = _extract_notice(text, (0, heads[0].start()), (page, source), doc.title, None, skip, pub.warnings)
+    if lead.records:
+        notices.append(lead)
     for n, m in enumerate(heads):
         end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
         item = _item_date(m, page)

@@ -80,7 +80,13 @@ _ZONES = [
 ]
 
 
+# Every zone pattern contains one of these (case-folded where the pattern ignores case).
+_ZONE_HINTS = ("time", "Time", "TIME", "KST", "kst", "시간", "표준시", "시각", "UTC", "GMT")
+
+
 def find_zone(text: str) -> str | None:
+    if not any(hint in text for hint in _ZONE_HINTS):
+        return None
     for pattern, zone in _ZONES:
         if pattern.search(text):
             return zone
