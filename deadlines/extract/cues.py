@@ -25,12 +25,13 @@ _DEADLINE_BEFORE = re.compile(
     r"(?i:\bby|\buntil|\btill|\bup\s+to|\bno\s+later\s+than|\bnot\s+later\s+than|\bbefore|\bprior\s+to"
     r"|\bdeadline(?:\s+(?:is|was|will\s+be|date))?|\bdue(?:\s+(?:on|by))?|\bclos(?:es?|ing)(?:\s+(?:on|date|is))?"
     r"|\bclosed|\bends?(?:\s+on)?|\bending|\bexpires?|\blast\s+(?:day|date)(?:\s+(?:is|was))?|\bcut-?off(?:\s+(?:is|date))?"
-    r"|\bthru|\bthrough|[~～〜∼])" + _FILL
+    r"|\bthru|\bthrough|[~～〜∼]|마감(?:일|일자|시한|기한)?(?:은|는|이|:)?|까지는)" + _FILL
 )
 _BEFORE_CAVEAT = re.compile(r"(?i:\bbefore|\bprior\s+to)" + _FILL)
 _START_BEFORE = re.compile(
     r"(?i:\bfrom|\bsince|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
-    r"|\btakes?\s+effect(?:\s+from)?|\bas\s+from|\bcommenc(?:es?|ing)|\bwill\s+open|\blaunch(?:es)?)" + _FILL
+    r"|\btakes?\s+effect(?:\s+from)?|\bas\s+from|\bcommenc(?:es?|ing)|\bwill\s+open|\blaunch(?:es)?"
+    r"|(?:시작|개시)(?:일|일자)?(?:은|는|:))" + _FILL
 )
 _EVENT_BEFORE = re.compile(
     r"(?i:\bon|\bheld\s+on|\bscheduled\s+for|\bwill\s+be\s+held\s+on|\bis|\bwas)" + _FILL

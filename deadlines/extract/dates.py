@@ -185,7 +185,8 @@ _DAY_LIST = re.compile(
 )
 # More days after a month-first date: "September 10, 11, 12 and 13".
 _EN_LIST_AFTER = re.compile(
-    r"(?:\s*,\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:]))+\s*,?\s*(?i:and|&)\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:%])"
+    r"(?P<days>(?:\s*,\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:]))+\s*,?\s*(?i:and|&)\s*\d{1,2}(?:st|nd|rd|th)?(?![\d:%]))"
+    r"(?:,?\s+(?P<y>(?:19|20)\d{2})(?!\d))?"
 )
 _DAY_FIRST = re.compile(rf"(?:the\s+)?{_DAY}\s+(?:of\s+)?[A-Za-z]")
 _LEAD_DAY = re.compile(
@@ -558,8 +559,10 @@ def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[
                 continue
         more = _EN_LIST_AFTER.match(text, a.end, nxt.start if nxt else stop) if a.month else None
         if more is not None and not _DAY_FIRST.match(a.text):
+            if more["y"] and a.year is None:  # "September 10, 11 and 12, 2021": one year for all
+                a = replace(a, year=int(more["y"]))
             out.append(DateExpression(a))
-            for d in re.finditer(r"\d{1,2}", more.group(0)):
+            for d in re.finditer(r"\d{1,2}", more["days"]):
                 day = int(d.group(0))
                 if 1 <= day <= 31:
                     s, e = a.end + d.start(), a.end + d.end()

@@ -39,9 +39,12 @@ _SENTENCE_END = re.compile(
 MAX_SENTENCE = 600
 _CLAUSE_BREAK = re.compile(r"[;,]\s|\s")
 # A timetable row: a label, then its date (and time) in a column of its own.
-_ROW_SEPARATOR = re.compile(r"\s*(?:\|\s*|\t+\s*|\s{2,}|\s[-–—:]\s|[:：]\s*)$")
+_ROW_SEPARATOR = re.compile(r"\s*(?:\|\s*|\t+\s*|\s{2,}|\s[-–—]\s|[:：]\s*)")
 _TIME_WORDS = r"(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight)"
-_ROW_TAIL = re.compile(rf"(?i:\s*(?:by\s+|from\s+|until\s+)?{_TIME_WORDS}?\s*(?:on\s+)?[-–—,]?\s*)$")
+_ROW_TAIL = re.compile(
+    rf"(?i:\s*(?:(?:not|no)\s+later\s+than|on\s+or\s+before|by|from|until|before|after)?\s*{_TIME_WORDS}?"
+    r"\s*(?:on\s+)?[-–—,]?\s*)$"
+)
 
 
 def _month_number(name: str | None) -> int | None:
@@ -117,10 +120,12 @@ class _Sentence:
 def _row_label(text: str, start: int, first: int, times: list[TimeMention]) -> str | None:
     """The label of a timetable row ("Last day for postal vote applications    5pm - 12 April")."""
     label_end = min([first, *(t.start for t in times if t.start < first)])
-    label = text[start:label_end]
-    if "\n" in label or (not _ROW_SEPARATOR.search(text[start:first]) and not _ROW_SEPARATOR.search(label)):
+    head = text[start:label_end]
+    column = _ROW_SEPARATOR.search(head, 1)
+    # After the column break only a few words may stand before the date: "Not later than", "By 4pm on".
+    if "\n" in head or column is None or label_end - (start + column.end()) > 40:
         return None
-    label = _ROW_TAIL.sub("", label).strip(" \t|:-–—,")
+    label = _ROW_TAIL.sub("", head[: column.start()]).strip(" \t|:-–—,")
     if len(label.split()) < 2 or re.search(r"[.!?]\s", label) or len(label) > 120:
         return None
     return label
