@@ -18,8 +18,9 @@ from sqlmodel import Session, col, select
 
 from deadlines.corrections import UNKNOWN, Dates, Told, differs, owed, span
 from deadlines.db.models import DeadlineRow, DraftRow, NoticeRow, OutboxRow, Subscriber, Subscription
+from deadlines.mail.failures import Delivery
 from deadlines.reminders import policy
-from deadlines.reminders.policy import Kind, Outcome, RowFacts, State, Verdict
+from deadlines.reminders.policy import Kind, RowFacts, State, Verdict
 from deadlines.reminders.worker import Worker
 from tests.smtp_server import SmtpServer
 from tests.web_helpers import ELECTION_2028, Site, hidden, make_settings, running_site
@@ -111,22 +112,22 @@ def test_policy_decides_each_row(row: RowFacts, verdict: Verdict, reason: str) -
 
 
 @pytest.mark.parametrize(
-    ("outcome", "attempts", "brake", "state", "bounce", "refund"),
+    ("outcome", "attempts", "state", "bounce", "refund"),
     [
-        (Outcome.SENT, 1, False, State.SENT, False, False),
-        (Outcome.TRANSIENT, 1, False, State.RETRY, False, False),
-        (Outcome.TRANSIENT, 8, False, State.FAILED, False, False),
-        (Outcome.BOUNCE, 1, False, State.FAILED, True, False),
-        (Outcome.BOUNCE, 1, True, State.RETRY, False, True),  # the brake: no one charged
-        (Outcome.UNDELIVERABLE, 1, False, State.FAILED, False, False),
-        (Outcome.RELAY, 8, False, State.RETRY, False, True),  # the relay's problem, never ours
+        (Delivery.SENT, 1, State.SENT, False, False),
+        (Delivery.TRANSIENT, 1, State.RETRY, False, False),
+        (Delivery.TRANSIENT, 8, State.FAILED, False, False),
+        (Delivery.BOUNCE, 1, State.FAILED, True, False),
+        (Delivery.UNDELIVERABLE, 1, State.FAILED, False, False),  # no SMTPUTF8: not a bounce
+        (Delivery.FAULT, 1, State.FAILED, False, False),  # our own failure: not a bounce
+        (Delivery.RELAY, 8, State.RETRY, False, True),  # the relay's problem, never the address's
     ],
 )
 def test_policy_after_send(
-    outcome: Outcome, attempts: int, brake: bool, state: State, bounce: bool, refund: bool
+    outcome: Delivery, attempts: int, state: State, bounce: bool, refund: bool
 ) -> None:
     after = policy.after_send(
-        outcome, attempts=attempts, max_attempts=8, now=NOW, retry_base=60, rng=random.Random(1), brake=brake
+        outcome, attempts=attempts, max_attempts=8, now=NOW, retry_base=60, rng=random.Random(1)
     )
     assert (after.state, after.bounce, after.refund) == (state, bounce, refund)
     assert (after.due_at is not None) == (state == State.RETRY)

@@ -216,7 +216,9 @@ class Told(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("subscriber_id", "deadline_id", name="uq_told"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    # The unique (subscriber_id, deadline_id) index serves look-ups by subscriber: no second one
+    # to maintain on every send.
+    subscriber_id: int = Field(foreign_key="subscriber.id")
     deadline_id: int = Field(foreign_key="deadline.id", index=True)
     outbox_id: int  # the message that told them, for In-Reply-To / References
     revision: int

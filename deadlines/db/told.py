@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, literal
+from sqlalchemy import Connection, and_, bindparam, case, literal
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -25,11 +25,6 @@ def dates_of(row: DeadlineRow) -> Dates:
     return Dates(row.opens, row.closes, row.opens_time, row.closes_time, row.status)
 
 
-def _upsert(conn: Connection) -> Any:
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    return insert(_TOLD)
-
-
 def _on_conflict(stmt: Any) -> Any:
     excluded = stmt.excluded
     columns = ("outbox_id", "revision", *_VALUES, "status", "close_at", "at")
@@ -38,34 +33,41 @@ def _on_conflict(stmt: Any) -> Any:
     )
 
 
+def _insert(dialect: str) -> Any:
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_TOLD)
+
+
+_O, _D = OutboxRow.__table__, DeadlineRow.__table__  # type: ignore[attr-defined]
+_SAME = _O.c.revision == _D.c.revision
+_IDS: Any = bindparam("ids", expanding=True)
+# Decided for an older revision than the stored one: the exact dates sent are not known here
+# any more (only the close instant), so the row is marked unknown and owed a correction.
+_PICKED = sa_select(
+    _O.c.subscriber_id,
+    _O.c.deadline_id,
+    _O.c.id,
+    _O.c.revision,
+    *(case((_SAME, _D.c[c]), else_=None) for c in _VALUES),
+    case((_SAME, _D.c.status), else_=literal(UNKNOWN)),
+    _O.c.close_at,
+    bindparam("now", type_=UTCDateTime),
+).where(_O.c.id.in_(_IDS), _O.c.kind == "reminder", _D.c.id == _O.c.deadline_id)
+_COLUMNS = ["subscriber_id", "deadline_id", "outbox_id", "revision", *_VALUES, "status", "close_at", "at"]
+# Built once per dialect: this runs for every batch of sends.
+_REMEMBER = {d: _on_conflict(_insert(d).from_select(_COLUMNS, _PICKED)) for d in ("sqlite", "postgresql")}
+_CORRECTIONS = sa_select(_O.c.id, _O.c.subscriber_id, _O.c.payload).where(
+    _O.c.id.in_(_IDS), _O.c.kind == "correction"
+)
+
+
 def remember_sent(conn: Connection, ids: Sequence[int], now: datetime) -> None:
     """After these outbox rows were sent: each reminder told its subscriber the dates of the
-    revision it was decided for. One set-based statement, because it runs for every batch of
-    sends; the rare correction rows are handled row by row (`remember_correction`)."""
+    revision it was decided for (one set-based statement); each correction told the dates listed
+    in its payload."""
     if not ids:
         return
-    o, d = OutboxRow.__table__, DeadlineRow.__table__  # type: ignore[attr-defined]
-    same = o.c.revision == d.c.revision
-    # Decided for an older revision than the stored one: the exact dates sent are not known
-    # here any more (only the close instant), so the row is marked unknown and owed a correction.
-    picked = sa_select(
-        o.c.subscriber_id,
-        o.c.deadline_id,
-        o.c.id,
-        o.c.revision,
-        *(case((same, d.c[c]), else_=None) for c in _VALUES),
-        case((same, d.c.status), else_=literal(UNKNOWN)),
-        o.c.close_at,
-        literal(now, UTCDateTime),
-    ).where(and_(o.c.id.in_(list(ids)), o.c.kind == "reminder", d.c.id == o.c.deadline_id))
-    columns = ["subscriber_id", "deadline_id", "outbox_id", "revision", *_VALUES, "status", "close_at", "at"]
-    conn.execute(_on_conflict(_upsert(conn).from_select(columns, picked)))
-    corrections = conn.execute(
-        sa_select(o.c.id, o.c.subscriber_id, o.c.payload).where(
-            o.c.id.in_(list(ids)), o.c.kind == "correction"
-        )
-    ).all()
-    for outbox_id, subscriber_id, payload in corrections:
+    conn.execute(_REMEMBER[conn.dialect.name], {"ids": list(ids), "now": now})
+    for outbox_id, subscriber_id, payload in conn.execute(_CORRECTIONS, {"ids": list(ids)}):
         remember_correction(conn, outbox_id, subscriber_id, (payload or {}).get("told", []), now)
 
 
@@ -91,7 +93,7 @@ def remember_correction(
         for t in told
     ]
     if rows:
-        conn.execute(_on_conflict(_upsert(conn).values(rows)))
+        conn.execute(_on_conflict(_insert(conn.dialect.name).values(rows)))
 
 
 def told_payload(deadline_id: int, revision: int, dates: Dates, close_at: datetime | None) -> dict[str, Any]:

@@ -28,7 +28,6 @@ from deadlines.reminders.planning import replan
 from deadlines.reminders.policy import Kind, RowFacts, Verdict
 
 OPEN = ("pending", "retry")
-MAX_BACKOFF = timedelta(hours=6)
 
 
 @dataclass(frozen=True)
@@ -347,14 +346,6 @@ _MARK_SENT = (
 SUPPRESSED = "address suppressed after hard bounces"
 # The SMTP layer's classes as the outbox policy names them; a fault of ours (a message that could
 # not be built or sent) fails the row like an undeliverable address: failed, charged to no one.
-_POLICY_OUTCOME = {
-    Delivery.SENT: policy.Outcome.SENT,
-    Delivery.TRANSIENT: policy.Outcome.TRANSIENT,
-    Delivery.BOUNCE: policy.Outcome.BOUNCE,
-    Delivery.RELAY: policy.Outcome.RELAY,
-    Delivery.UNDELIVERABLE: policy.Outcome.UNDELIVERABLE,
-    Delivery.FAULT: policy.Outcome.UNDELIVERABLE,
-}
 
 
 @dataclass(frozen=True)
@@ -407,7 +398,7 @@ def record_results(
                 continue
             row.lease_until = None
             after = policy.after_send(
-                _POLICY_OUTCOME[result.status],
+                Delivery(result.status),
                 attempts=row.attempts,
                 max_attempts=max_attempts,
                 now=now,

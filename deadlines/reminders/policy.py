@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from deadlines.mail.failures import Delivery
+
 MAX_BACKOFF = timedelta(hours=6)
 
 
@@ -107,16 +109,6 @@ def decide(f: RowFacts, now: datetime) -> Decision:
     return Decision(Verdict.SEND, close_at=close, revision=revision)
 
 
-class Outcome(StrEnum):
-    """How one send ended, as the SMTP layer classifies it."""
-
-    SENT = "sent"
-    TRANSIENT = "transient"  # try this message again later
-    BOUNCE = "permanent"  # the relay refused this recipient for good (RCPT TO / DATA 5xx)
-    UNDELIVERABLE = "undeliverable"  # cannot be sent at all (no route for this address): not a bounce
-    RELAY = "relay"  # the relay's problem (connection, TLS, login, MAIL FROM, sequence)
-
-
 @dataclass(frozen=True)
 class AfterSend:
     state: State
@@ -126,26 +118,25 @@ class AfterSend:
 
 
 def after_send(
-    outcome: Outcome,
+    outcome: Delivery,
     *,
     attempts: int,
     max_attempts: int,
     now: datetime,
     retry_base: float,
     rng: random.Random,
-    brake: bool = False,
 ) -> AfterSend:
-    """The row's next state after a send. `brake`: this pass has bounced too many addresses
-    to believe them (a blocked sender or a broken relay): bounces are held back as retries."""
-    if outcome == Outcome.SENT:
+    """The row's next state after a send, as the SMTP layer classified it. A relay problem
+    (connection, login, MAIL FROM, sequence) is not this message's fault: back to retry
+    without spending its attempt. An address the relay cannot carry, or a message we could not
+    build, fails alone and is never charged as a bounce."""
+    if outcome == Delivery.SENT:
         return AfterSend(State.SENT)
-    if outcome == Outcome.RELAY:
+    if outcome == Delivery.RELAY:
         return AfterSend(State.RETRY, due_at=now + backoff(1, retry_base, rng), refund=True)
-    if outcome == Outcome.BOUNCE and brake:
-        return AfterSend(State.RETRY, due_at=now + MAX_BACKOFF, refund=True)
-    if outcome == Outcome.TRANSIENT and attempts < max_attempts:
+    if outcome == Delivery.TRANSIENT and attempts < max_attempts:
         return AfterSend(State.RETRY, due_at=now + backoff(attempts, retry_base, rng))
-    return AfterSend(State.FAILED, bounce=outcome == Outcome.BOUNCE)
+    return AfterSend(State.FAILED, bounce=outcome == Delivery.BOUNCE)
 
 
 def backoff(attempts: int, base: float, rng: random.Random) -> timedelta:

@@ -57,7 +57,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("subscriber_id", "deadline_id", name="uq_told"),
     )
-    op.create_index("ix_told_subscriber_id", "told", ["subscriber_id"])
     op.create_index("ix_told_deadline_id", "told", ["deadline_id"])
     # What each subscriber was told so far: the latest sent reminder or correction per deadline.
     # Where the deadline was revised since, the exact dates told are unknown (only the close):
@@ -105,7 +104,6 @@ def downgrade() -> None:
     op.drop_index("ix_staff_session_user_id", table_name="staff_session")
     op.drop_table("staff_session")
     op.drop_index("ix_told_deadline_id", table_name="told")
-    op.drop_index("ix_told_subscriber_id", table_name="told")
     op.drop_table("told")
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.drop_column("payload")
