@@ -112,6 +112,8 @@ def web() -> None:
             "DEADLINES_DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
             "DEADLINES_RULES_DIR": str(ROOT / "rules"),
             "DEADLINES_CALENDARS_DIR": str(work / "calendars"),
+            # Plain http on 127.0.0.1: httpx, unlike a browser, keeps Secure cookies off http.
+            "DEADLINES_COOKIE_SECURE": "false",
         }
         subprocess.run([deadlines, "init"], env=env, check=True, capture_output=True)
         subprocess.run([deadlines, "rules", "apply"], env=env, check=True, capture_output=True)

@@ -34,6 +34,8 @@ def print_notices(notices: list[ExtractedNotice]) -> None:
         for r in n.records:
             flags = " past" if r.past else ""
             click.echo(f"  {r.kind:8} {_when(r):28} conf {r.confidence:.2f}{flags}  {', '.join(r.audiences)}")
+            if r.title:
+                click.echo(f"           title: {r.title}")
             quote = r.quote if len(r.quote) <= 110 else r.quote[:107] + "..."
             click.echo(f'           "{quote}"')
             for w in r.warnings:

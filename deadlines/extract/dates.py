@@ -66,7 +66,9 @@ _MON = rf"(?P<mon>(?i:{_MON_NAMES})|May|MAY)\.?"
 _WD_NAMES = r"Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:r(?:s(?:day)?)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?"
 _WD = rf"(?:(?P<wd>{_WD_NAMES})\.?,?\s+(?:the\s+)?)?"
 _DAYWORD = "|".join(sorted((re.escape(w) for w in ORDINALS), key=len, reverse=True))
-_DAY = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dw>(?i:{_DAYWORD})))"
+_DAY_NUM = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?"
+_DAY_WORD = rf"(?P<dw>(?i:{_DAYWORD}))"
+_DAY = rf"(?:{_DAY_NUM}|{_DAY_WORD})"
 _YEAR = (
     r"(?:(?:,\s*|\s+|,?\s+in\s+)(?P<y>(?:19|20)\d{2})(?!\d|:\d)"
     r"|,?\s*[′'’‘`](?P<yy>\d{2})(?![\d']))?"
@@ -118,8 +120,11 @@ def _pattern(name: str, regex: str) -> tuple[str, re.Pattern[str]]:
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    _pattern("en-dmy", rf"(?<![\w.,/:]){_WD}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}"),
-    _pattern("en-mdy", rf"\b{_WD}{_MON}(?![a-z])\s+(?:the\s+)?{_DAY}(?![\d:]|\.\d){_YEAR}"),
+    _pattern("en-dmy", rf"(?<![\w.,/:]){_WD}(?:the\s+)?{_DAY_NUM}\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}"),
+    _pattern("en-mdy", rf"\b{_WD}{_MON}(?![a-z])\s+(?:the\s+)?{_DAY_NUM}(?![\d:]|\.\d){_YEAR}"),
+    # The same with ordinal words ("May third", "the twentieth of May"), run only where one occurs.
+    _pattern("en-dmy-word", rf"(?<![\w.,/:]){_WD}(?:the\s+)?{_DAY_WORD}\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}"),
+    _pattern("en-mdy-word", rf"\b{_WD}{_MON}(?![a-z])\s+(?:the\s+)?{_DAY_WORD}\b{_YEAR}"),
     _pattern(
         "us-slash",
         rf"(?<![\w/])(?P<mon>(?i:{_MON_NAMES}|may))/(?P<d>\d{{1,2}})/(?P<y>(?:19|20)\d{{2}})(?!\d)",
@@ -345,7 +350,7 @@ _TRIGGER = re.compile(
     r"\d+|(?:[Ff]ir|[Ss]ec|[Tt]hir|[Ff]our|[Ff]if|[Ss]ix|[Ss]even|[Ee]igh|[Nn]in|[Tt]en|[Ee]lev|[Tt]wel|[Tt]wen)"
     r"[a-z-]*(?:st|nd|rd|th)\b"
 )
-_MARGIN = 45
+_MARGIN = 30
 # Dates written without digits at all: weekdays alone and month ends.
 _NO_DIGIT_PATTERNS = {"en-weekday", "ko-month-end"}
 
@@ -377,16 +382,18 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "ko-month-end": ("말",),
     "en-weekday": ("day",),
 }
+_ORDINAL_HINT = re.compile(r"(?i:[a-z](?:st|nd|rd|th)\b)")
 _MONTH_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
 def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str]]]:
     """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
     english = _MONTH_HINT.search(text, start, stop) is not None
+    words = english and _ORDINAL_HINT.search(text, start, stop) is not None
     wanted = []
     for name, pattern in _PATTERNS:
         needs = _NEEDS.get(name)
-        if needs is None and not english:
+        if (needs is None and not english) or (name.endswith("-word") and not words):
             continue
         if needs is not None and not any(text.find(n, start, stop) >= 0 for n in needs):
             continue

@@ -17,6 +17,19 @@ _SUBJECT = re.compile(
     r"(?i:^(?P<t>[^,.;:()]{3,90}?)\s+(?:must|will|shall|can|may|should|is|are|was|were|opens?|closes?|begins?|"
     r"starts?|ends?|runs?|takes?\s+place|take\s+effect|takes\s+effect|has|have|need|needs)\b)"
 )
+# "must apply for overseas voter registration by": the action a deadline is about.
+_ACTION = re.compile(
+    r"(?i:\b(?:must|should|need\s+to|needs\s+to|have\s+to|has\s+to|can|may|will|to)\s+"
+    r"(?P<t>(?!be\b)[a-z]+(?:\s+[\w'-]+){1,8}?)\s+(?:by|from|until|till|before|no\s+later\s+than|on|between)\s*$)"
+)
+_CUT = re.compile(r"(?i:\s+(?:in\s+order\s+to|so\s+that|so\s+as\s+to|and|or|if|when|which|who)\s+|,)")
+_CLAUSE_START = re.compile(r"(?i:,\s+|\s[-–—]\s|\bthat\s+|\bwhere\s+|\bsaid\s+|\band\s+|\bbut\s+)")
+# A subject holding a date is not a title: a month name beside a number, or a year.
+_DATE_WORDS = re.compile(
+    r"(?i:\b(?:19|20)\d{2}\b|\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z.]*\s+\d)"
+)
+_PRONOUN = re.compile(r"(?i:(?:it|this|that|they|we|you|there|those|these|he|she|anyone|everyone|people)\b)")
 _LEADING = re.compile(
     r"(?i:^(?:meanwhile|however|also|additionally|in\s+addition|please\s+note|note|reminder|and|but|so|then"
     r"|한편|또한|아울러|특히|이와\s*함께|그리고)[,\s]+)"
@@ -25,7 +38,10 @@ _ARTICLE = re.compile(r"(?i:^(?:the|a|an|all|any|your|our)\s+)")
 # Korean: the noun phrase before the topic or subject particle: "국외부재자 신고는", "사전투표가".
 _KO_TOPIC = re.compile(r"(?P<t>[가-힣A-Za-z0-9·ㆍ\s]{2,40}?)(?:은|는|이|가|을|를)\s")
 _KO_NOUNS = re.compile(r"[가-힣A-Za-z0-9·ㆍ]+(?:\s+[가-힣A-Za-z0-9·ㆍ]+){0,3}")
-_DATE_NOISE = re.compile(r"\(\s*[^)]{0,20}\)|\d[\d.\s~～\-–—:/년월일]*")
+# Dates and bracketed asides, but not the numbers of names ("제22대", "21st").
+_DATE_NOISE = re.compile(
+    r"\(\s*[^)]{0,20}\)|(?<!제)\d[\d.\s~～\-–—:/년월일]*(?!\d*\s*(?:대|회|차|st|nd|rd|th))"
+)
 _KO_SUBJECT_NOISE = re.compile(
     r"^(?:중앙선거관리위원회|중앙선관위|선관위|위원회)(?:\(이하[^)]*\))?(?:는|은|가)?\s+"
 )
@@ -62,13 +78,22 @@ def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
         if korean:
             return korean
     clean = _LEADING.sub("", head.strip())
-    m = _SUBJECT.search(clean)
-    if m and not re.search(r"\d", m["t"]):
-        subject = _ARTICLE.sub("", m["t"].strip())
-        if len(subject.split()) <= MAX_WORDS + 3 and not re.match(
-            r"(?i:it|this|that|they|we|you|there)\b", subject
-        ):
-            return _capital(_trim(subject))
+    # The clause the date belongs to: the last piece (after a comma, "that", "and") with a subject.
+    subject = ""
+    for piece in [*reversed(_CLAUSE_START.split(clean)), clean]:
+        m = _SUBJECT.search(_LEADING.sub("", piece.strip()))
+        if m and not _DATE_WORDS.search(m["t"]):
+            subject = _ARTICLE.sub("", m["t"].strip())
+            break
+    if subject and _PRONOUN.match(subject):
+        subject = ""
+    action = _ACTION.search(clean)
+    if action and (not subject or len(subject.split()) > MAX_WORDS):
+        verb_phrase = _CUT.split(action["t"])[0].strip()
+        if len(verb_phrase.split()) >= 3 or not subject:
+            return _capital(_trim(verb_phrase))
+    if subject and len(subject.split()) <= MAX_WORDS + 3:
+        return _capital(_trim(subject))
     words = _DATE_NOISE.sub(" ", clean)
     words = re.sub(
         r"(?i:\b(?:on|by|from|until|before|between|the|is|are|will|be|must)\s*$)", "", words.strip()
