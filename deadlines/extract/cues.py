@@ -82,9 +82,8 @@ _SINCE = re.compile(r"(?i:\bsince)\s*(?:the\s+)?$")
 _AUDIENCES = re.compile(
     r"(?P<overseas>overseas|abroad|absentee|expatriate|diaspora|재외|국외|해외|귀국)"
     r"|(?P<candidates>candidate|nominat|후보)"
-    r"|(?P<media>\bpolls?\b|opinion poll|\bpress\b|\bmedia\b|broadcast|여론조사|언론|보도)",
-    re.I,
-)
+    r"|(?P<media>\bpolls?\b|opinion poll|\bpress\b|\bmedia\b|broadcast|여론조사|언론|보도)"
+)  # matched against lower-cased text: cheaper than ignoring case
 _AUDIENCE_ORDER = ("overseas", "candidates", "media")
 
 
@@ -174,5 +173,5 @@ def follows_since(before: str) -> bool:
 
 
 def audiences(text: str) -> tuple[str, ...]:
-    found = {m.lastgroup for m in _AUDIENCES.finditer(text)}
+    found = {m.lastgroup for m in _AUDIENCES.finditer(text.lower())}
     return tuple(name for name in _AUDIENCE_ORDER if name in found) or ("all",)

@@ -224,14 +224,40 @@ _KO_UNTIL = re.compile(r"\s*(?:\([^)\n]{0,12}\)\s*)?까지")
 _PERIOD_LINE = re.compile(r"(?:기간|일정|Period|Dates?)\s*[:：]", re.I)
 
 # Numbers that look like dates but are not: addresses, phone numbers, document numbers.
-_NOT_DATES = re.compile(
-    r"(?:https?://|www\.)\S++|[\w.+-]++@[\w-]++\.\w+|[\w-]++\.(?:pdf|hwp|hwpx|docx?|xlsx?|jpe?g|png|html?)\b"
-    r"|(?<![\d.])(?:\+?\d{1,3}[\s.-])?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{4}(?!\d)"
-    r"|\b\d-\d{3}-\d{3}-\d{4}\b"
-    r"|\b(?:No|NO|Ref|REF|Reference|Doc|Document|File|Order|Case|Bulletin|Circular|Notice|Directive|Resolution)"
-    r"\s*(?:No\.?|number|#)?\s*[:.]?\s*[A-Z]*[-\d][\w./-]*"
-    r"|제\s*[\d-]{4,}\s*호|\b[A-Z]{2,}[-/]\d{2,4}[-/][\w-]+"
-)
+# Each kind of number that only looks like a date, with a literal it needs (checked with str.find
+# first, so most sentences run only the phone-number pattern).
+_NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
+    (("://", "www."), re.compile(r"(?:https?://|www\.)\S++")),
+    (("@",), re.compile(r"[\w.+-]++@[\w-]++\.\w+")),
+    ((".",), re.compile(r"(?<![\w-])[\w-]++\.(?:pdf|hwp|hwpx|docx?|xlsx?|jpe?g|png|html?)\b")),
+    (
+        ("-", ".", " ", "("),
+        re.compile(r"(?<![\d.])(?=[+(\d])(?:\+?\d{1,3}[\s.-])?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{4}(?!\d)"),
+    ),
+    (
+        (
+            "No",
+            "NO",
+            "Ref",
+            "REF",
+            "Doc",
+            "File",
+            "Order",
+            "Case",
+            "Bulletin",
+            "Circular",
+            "Notice",
+            "Directive",
+            "Resolution",
+        ),
+        re.compile(
+            r"\b(?:No|NO|Ref|REF|Reference|Doc|Document|File|Order|Case|Bulletin|Circular|Notice|Directive|Resolution)"
+            r"\s*(?:No\.?|number|#)?\s*[:.]?\s*[A-Z]*[-\d][\w./-]*"
+        ),
+    ),
+    (("호",), re.compile(r"제\s*[\d-]{4,}\s*호")),
+    (("-", "/"), re.compile(r"\b[A-Z]{2,}[-/]\d{2,4}[-/][\w-]+")),
+]
 
 
 def _month_of(name: str) -> int:
@@ -382,21 +408,35 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "ko-month-end": ("말",),
     "en-weekday": ("day",),
 }
+_GATED = [(name, pattern, _NEEDS.get(name)) for name, pattern in _PATTERNS]
 _ORDINAL_HINT = re.compile(r"(?i:[a-z](?:st|nd|rd|th)\b)")
 _MONTH_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _present(text: str, start: int, stop: int, needs: tuple[str, ...]) -> bool:
+    # A plain loop: this runs for every pattern of every sentence, and a generator costs more.
+    for literal in needs:  # noqa: SIM110
+        if text.find(literal, start, stop) >= 0:
+            return True
+    return False
 
 
 def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str]]]:
     """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
     english = _MONTH_HINT.search(text, start, stop) is not None
     words = english and _ORDINAL_HINT.search(text, start, stop) is not None
+    found: dict[tuple[str, ...], bool] = {}
     wanted = []
-    for name, pattern in _PATTERNS:
-        needs = _NEEDS.get(name)
-        if (needs is None and not english) or (name.endswith("-word") and not words):
-            continue
-        if needs is not None and not any(text.find(n, start, stop) >= 0 for n in needs):
-            continue
+    for name, pattern, needs in _GATED:
+        if needs is None:
+            if not english or (not words and name.endswith("-word")):
+                continue
+        else:
+            present = found.get(needs)
+            if present is None:
+                present = found[needs] = _present(text, start, stop, needs)
+            if not present:
+                continue
         wanted.append((name, pattern))
     return wanted
 
@@ -417,7 +457,12 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMe
     mentions = _longest_first(found)
     if not mentions:
         return []
-    masks = [m.span() for m in _NOT_DATES.finditer(text, start, stop)]
+    masks = [
+        m.span()
+        for needs, pattern in _NOT_DATES
+        if _present(text, start, stop, needs)
+        for m in pattern.finditer(text, start, stop)
+    ]
     return _outside(mentions, masks) if masks else mentions
 
 

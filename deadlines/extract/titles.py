@@ -6,6 +6,7 @@ import re
 
 MAX_WORDS = 9
 MAX_CHARS = 70
+HEAD_CHARS = 120
 
 # "The deadline to register is ...", "Last day for postal vote applications"
 _NAMED = re.compile(
@@ -69,8 +70,12 @@ def row_title(label: str) -> str | None:
 
 def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
     """A short label for the record whose date starts at `date_offset` in `sentence`."""
-    head = sentence[:date_offset]
-    m = _NAMED.search(sentence)
+    # A title stands near its date: reading a bounded stretch keeps long sentences cheap.
+    start = max(0, date_offset - HEAD_CHARS)
+    if start:
+        start = sentence.find(" ", start, date_offset) + 1 or start
+    head = sentence[start:date_offset]
+    m = _NAMED.search(sentence, start, date_offset + 80)
     if m:
         return _capital(_trim(_ARTICLE.sub("", m["t"])))
     if re.search(r"[가-힣]", head) or not re.search(r"[A-Za-z]", head):
@@ -80,7 +85,7 @@ def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
     clean = _LEADING.sub("", head.strip())
     # The clause the date belongs to: the last piece (after a comma, "that", "and") with a subject.
     subject = ""
-    for piece in [*reversed(_CLAUSE_START.split(clean)), clean]:
+    for piece in [*reversed(_CLAUSE_START.split(clean)[-3:]), clean]:
         m = _SUBJECT.search(_LEADING.sub("", piece.strip()))
         if m and not _DATE_WORDS.search(m["t"]):
             subject = _ARTICLE.sub("", m["t"].strip())
