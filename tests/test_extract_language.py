@@ -314,3 +314,38 @@ def test_expressions_are_found_in_one_place() -> None:
 
 def test_closest_year_of_29_february() -> None:
     assert closest_year(2, 29, D("2023-06-01")) == D("2024-02-29")
+
+
+MORE_KINDS = [
+    # A submission verb or "by <time>" earlier in the clause makes a later date its deadline.
+    (
+        "The Returning Officer must receive completed nomination forms by 4pm on the 19th day before"
+        " polling day, Thursday 7 April 2022.",
+        ("deadline", None, "2022-04-07"),
+    ),
+    # Hours of the day are not a start or an end.
+    ("Polls are open 7am to 8pm on Nov. 5, 2024.", ("event", "2024-11-05", "2024-11-05")),
+    ("Polling stations are open on 2 May 2024 from 7am to 10pm.", ("event", "2024-05-02", "2024-05-02")),
+    # A date that names an election is the election's day, even beside the word "deadline".
+    (
+        "The deadline to register to vote in the Nov. 5, 2024 general election has passed.",
+        ("event", "2024-11-05", "2024-11-05"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_KINDS)
+def test_kinds_from_the_clause(text: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert shape(records_of(text, "2022-01-01"))[0] == expected
+
+
+def test_a_later_date_of_the_sentence_gives_the_year_when_the_notice_has_none() -> None:
+    assert shape(records_of("Applications open on 1 July and close on 31 July 2024.")) == [
+        ("start", "2024-07-01", None),
+        ("deadline", None, "2024-07-31"),
+    ]
+
+
+def test_a_sentence_may_end_with_a_day_number() -> None:
+    [first, second] = records_of("Apply by Tuesday, Oct. 29. Completed ballots are due Nov. 5.", "2024-10-01")
+    assert first.quote == "Apply by Tuesday, Oct. 29." and second.quote.startswith("Completed")

@@ -39,7 +39,8 @@ _EVENT_BEFORE = re.compile(
 # A clause that names a deadline before its date: "the deadline to register is", "last day for X".
 _DEADLINE_CLAUSE = re.compile(
     r"(?i:\bdeadline\b|\blast\s+(?:day|date)\b|\bclos(?:e|es|ing)\b|\bcut-?off\b|\bmust\s+(?:be\s+)?(?:received|"
-    r"postmarked|delivered|submitted|returned|reach|arrive|lodged|filed|register|apply|enrol)|\bno\s+later\s+than"
+    r"postmarked|delivered|submitted|returned|reach|arrive|lodged|filed|register|apply|enrol|receive|submit|"
+    r"deliver|return|lodge|file|send|post)|\bno\s+later\s+than|\bby\s+(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m|noon|midnight)"
     r"|\bexpires?\b|\bends?\b|\bdue\b)"
 )
 _START_CLAUSE = re.compile(
@@ -56,6 +57,14 @@ _DEADLINE_AFTER = re.compile(rf"{_AFTER_LEAD}(?:까지|마감|이내|한정|한\
 _START_AFTER = re.compile(rf"{_AFTER_LEAD}(?:부터|시작|개시|시행|from\b|onwards?\b|on\s*wards\b)", re.I)
 # Opening hours of the day right after a date are not its start or end: "6월 1일 오전 6시부터 오후 7시까지".
 _HOURS_AFTER = re.compile(rf"\)?\s*(?:\([^)]{{0,12}}\))?\s*{_KO_TIME}\s*(?:부터|[~～〜∼\-–—])\s*{_KO_TIME}")
+# The same in English: "Polls are open 7am to 8pm on Nov. 5", "on 2 May from 7am to 10pm".
+_EN_HOURS = rf"{_TIME}\s*(?:to|until|till|[-–—])\s*{_TIME}"
+_EN_HOURS_BEFORE = re.compile(rf"(?i:{_EN_HOURS}\s*(?:on\s+)?(?:the\s+)?)$")
+_EN_HOURS_AFTER = re.compile(rf"(?i:\s*,?\s*(?:\(\s*)?(?:from\s+|between\s+)?{_EN_HOURS})")
+# A date that names an election ("in the Nov. 5 general election") is the election's day.
+_NAMES_ELECTION = re.compile(
+    r"(?i:\s*(?:[a-z-]+\s+){0,2}(?:election|primary|caucus|referendum|plebiscite|by-election|polls?)\b)"
+)
 # A Korean clause puts its verb last: "내달 5일 사전투표 시작 전까지 확정된다".
 _KO_DEADLINE_LATER = re.compile(r"[^,.;:\n부]{0,24}?(?:까지|마감)")
 
@@ -111,7 +120,9 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         return Cues("eligibility", True)
     if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
         return Cues("statistic", True)
-    if _HOURS_AFTER.match(after):
+    if _HOURS_AFTER.match(after) or _EN_HOURS_BEFORE.search(before) or _EN_HOURS_AFTER.match(after):
+        return Cues("event", True)
+    if _NAMES_ELECTION.match(after) and not _DEADLINE_BEFORE.search(before):
         return Cues("event", True)
     if _DEADLINE_AFTER.match(after):
         return Cues("deadline", True)

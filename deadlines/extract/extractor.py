@@ -33,7 +33,8 @@ _ABBREVIATION = (
     r"(?<!\b(?:Mr|Dr|St|No|Mt|Ft)\.)"
 )
 _SENTENCE_END = re.compile(
-    rf"(?<=[^\s\d.][.!?]){_ABBREVIATION}\s+(?=[A-Z\"“(])|(?<=\d{4}[.])\s+(?=[A-Z])|(?<=다\.)\s+|\n+"
+    rf"(?<=[^\s\d.][.!?]){_ABBREVIATION}\s+(?=[A-Z\"“(])|(?<=\d{{4}}[.])\s+(?=[A-Z])"
+    r"|(?:(?<=\s\d[.])|(?<=\s\d\d[.]))\s+(?=[A-Z][a-z])|(?<=다\.)\s+|\n+"
 )
 # A sentence longer than this is cut at a clause boundary, so each date reads a bounded quote.
 MAX_SENTENCE = 600
@@ -138,6 +139,7 @@ class _NoticeExtractor:
         self.source = source
         self.headline = headline
         self.warnings: list[str] = []
+        self.year_hint: int | None = None
 
     def sentence_records(
         self, s_start: int, s_end: int, context_text: str, skip: list[tuple[int, int]]
@@ -168,6 +170,7 @@ class _NoticeExtractor:
             after = text[expr.end : min(next_start, expr.end + cues.AFTER)]
             prev_end = expr.end
             lead = text[max(s_start, expr.start - cues.BEFORE) : expr.start]
+            self.year_hint = next((e.first.year for e in expressions[n + 1 :] if e.first.year), None)
             record = self._expression(expr, before, after, lead, sentence)
             if record is not None and previous is not None and _SHARES_VERB.match(before):
                 record = _same_kind(record, previous)
@@ -236,7 +239,10 @@ class _NoticeExtractor:
         reading = cues.read_single(before, after, lead, sentence.row_label)
         if reading.reading in ("statistic", "eligibility"):
             return None
-        ra = self._resolve(a, None)
+        # "open on 1 July and close on 31 July 2024": with no publication date, a later date of
+        # the sentence gives the year.
+        hint = self.year_hint if self.reference is None and a.month and not a.relative else None
+        ra = self._resolve(a, hint)
         if ra is None:
             self._warn_unresolved(a)
             return None

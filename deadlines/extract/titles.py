@@ -11,7 +11,7 @@ HEAD_CHARS = 120
 # "The deadline to register is ...", "Last day for postal vote applications"
 _NAMED = re.compile(
     r"(?i:\b(?P<t>(?:the\s+)?(?:deadline|last\s+(?:day|date)|closing\s+date|cut-?off)\s+(?:to|for)\s+[^,.;:()]{3,80}?))"
-    r"\s*(?:is|was|will\s+be|falls|:|,|\bat\b|\bon\b|$)"
+    r"\s*(?:\b(?:is|was|will\s+be|falls)\b|:|,|\bat\b|\bon\b|$)"
 )
 # The subject before the verb that carries the date: "Postal vote applications must be received by".
 _SUBJECT = re.compile(
