@@ -349,3 +349,16 @@ def test_a_later_date_of_the_sentence_gives_the_year_when_the_notice_has_none() 
 def test_a_sentence_may_end_with_a_day_number() -> None:
     [first, second] = records_of("Apply by Tuesday, Oct. 29. Completed ballots are due Nov. 5.", "2024-10-01")
     assert first.quote == "Apply by Tuesday, Oct. 29." and second.quote.startswith("Completed")
+
+
+def test_bracketed_date_restates_the_deadline_before_it() -> None:
+    text = "Absentee ballots can be requested until seven days before the election (Oct. 29)."
+    assert shape(records_of(text, "2024-10-01")) == [("deadline", None, "2024-10-29")]
+
+
+def test_korean_prose_that_dates_the_notice() -> None:
+    [notice] = extract(
+        "본 공고는 2024년 3월 15일 게시되었다. 선거인명부 작성기간은 3월 19일부터 23일까지이다."
+    )
+    assert notice.published == D("2024-03-15")
+    assert shape(list(notice.records)) == [("period", "2024-03-19", "2024-03-23")]

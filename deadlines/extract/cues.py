@@ -61,6 +61,9 @@ _HOURS_AFTER = re.compile(rf"\)?\s*(?:\([^)]{{0,12}}\))?\s*{_KO_TIME}\s*(?:부�
 _EN_HOURS = rf"{_TIME}\s*(?:to|until|till|[-–—])\s*{_TIME}"
 _EN_HOURS_BEFORE = re.compile(rf"(?i:{_EN_HOURS}\s*(?:on\s+)?(?:the\s+)?)$")
 _EN_HOURS_AFTER = re.compile(rf"(?i:\s*,?\s*(?:\(\s*)?(?:from\s+|between\s+)?{_EN_HOURS})")
+_BRACKETED_DEADLINE = re.compile(
+    r"(?i:\b(?:until|till|by|before|no\s+later\s+than|prior\s+to)\b)[^.;()]{0,50}\($"
+)
 # A date that names an election ("in the Nov. 5 general election") is the election's day.
 _NAMES_ELECTION = re.compile(
     r"(?i:\s*(?:[a-z-]+\s+){0,2}(?:election|primary|caucus|referendum|plebiscite|by-election|polls?)\b)"
@@ -147,6 +150,9 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         if _START_CLAUSE.search(row_label):
             return Cues("start", True)
     near = before[-70:]
+    # "until seven days before the election (Oct. 29)": a bracketed date restates the phrase before it.
+    if before.endswith("(") and _BRACKETED_DEADLINE.search(near):
+        return Cues("deadline", True)
     dl_clause = _last(_DEADLINE_CLAUSE, near)
     st_clause = _last(_START_CLAUSE, near)
     if dl_clause >= 0 and dl_clause >= st_clause:

@@ -47,6 +47,11 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[ \t]*$"
         ),
     ),
+    # Korean prose that says when the notice itself went up: "2024년 3월 15일 게시되었다".
+    (
+        "published",
+        re.compile(rf"{_NUMERIC}일?\s*(?:에\s*)?(?:게시|공고|공포|발표|배포)(?:되었|됐|하였|했|합니다|한다)"),
+    ),
     (
         "updated",
         re.compile(

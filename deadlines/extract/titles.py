@@ -25,9 +25,9 @@ _ACTION = re.compile(
 )
 _CUT = re.compile(r"(?i:\s+(?:in\s+order\s+to|so\s+that|so\s+as\s+to|and|or|if|when|which|who)\s+|,)")
 _CLAUSE_START = re.compile(r"(?i:,\s+|\s[-–—]\s|\bthat\s+|\bwhere\s+|\bsaid\s+|\band\s+|\bbut\s+)")
-# A subject holding a date is not a title: a month name beside a number, or a year.
+# A subject holding a date is not a title: a month name beside a number ("2024 Primary" is fine).
 _DATE_WORDS = re.compile(
-    r"(?i:\b(?:19|20)\d{2}\b|\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(?i:\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z.]*\s+\d)"
 )
 _PRONOUN = re.compile(r"(?i:(?:it|this|that|they|we|you|there|those|these|he|she|anyone|everyone|people)\b)")
