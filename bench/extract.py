@@ -140,7 +140,9 @@ def web() -> None:
         try:
             wait_for(f"{base}/healthz", server)
             latencies: list[float] = []
+            slow: list[tuple[float, float]] = []  # (seconds into the paste, milliseconds)
             done = threading.Event()
+            began = [0.0]
 
             def probe() -> None:
                 with httpx.Client(timeout=30) as c:
@@ -148,6 +150,8 @@ def web() -> None:
                         start = time.perf_counter()
                         c.get(f"{base}/healthz")
                         latencies.append((time.perf_counter() - start) * 1000)
+                        if latencies[-1] > 500:
+                            slow.append((start - began[0], latencies[-1]))
                         time.sleep(0.02)
 
             with httpx.Client(timeout=120, follow_redirects=False) as client:
@@ -156,7 +160,7 @@ def web() -> None:
                 data = _page(LIMIT - 10_000).encode()
                 thread = threading.Thread(target=probe)
                 thread.start()
-                start = time.perf_counter()
+                start = began[0] = time.perf_counter()
                 response = client.post(
                     f"{base}/admin/notices",
                     data={"csrf_token": client.cookies.get("csrf") or "", "election": ""},
@@ -172,6 +176,8 @@ def web() -> None:
                 f" /healthz during it: {len(ranked)} requests, p50 {statistics.median(ranked):.1f} ms,"
                 f" p99 {p99:.1f} ms, max {ranked[-1]:.1f} ms (target p99 < 200 ms)"
             )
+            for at, ms in slow:
+                print(f"  /healthz took {ms:.0f} ms, asked {at:.1f} s into the paste")
         finally:
             server.terminate()
             server.wait(timeout=30)
