@@ -112,6 +112,7 @@ class DraftRow(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     audiences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     headline: str | None = None
+    title: str | None = Field(default=None, max_length=200)  # a short label from the sentence or row
     quote: str = Field(sa_type=Text)
     span_start: int
     span_end: int
