@@ -126,7 +126,9 @@ def _notice_record(draft: DraftRow, election: ElectionRow, notice: NoticeRow) ->
         kind, opens, closes = "event", day, day
     else:
         raise ReviewError(f"draft {draft.id} has no date to publish; edit it first")
-    title = (draft.headline or draft.quote)[:120]
+    # The extractor's label for the record ("Last day for postal vote applications"), else the
+    # notice's headline, else the quote.
+    title = (draft.title or draft.headline or draft.quote)[:120]
     audiences = tuple(a for a in draft.audiences if a in AUDIENCES) or ("all",)
     return DeadlineRecord(
         election_id=election.id,
@@ -215,6 +217,8 @@ def edit_draft(
     draft.kind, draft.starts, draft.ends = kind, starts, ends
     draft.election_id = election_id or None
     draft.headline = headline or draft.headline
+    # The console's "Title" field: the staff member's title replaces the extractor's.
+    draft.title = headline[:200] if headline else draft.title
     # The staff member's dates now decide the outcome against the rule the draft was matched to.
     if draft.rule and draft.election_id:
         row = session.exec(

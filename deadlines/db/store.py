@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from deadlines.db.convert import TRACKED, record_values, row_snapshot, row_to_record
@@ -360,9 +361,17 @@ def store_notice(
     actor: str,
     now: datetime,
 ) -> list[NoticeRow]:
-    """Store each extracted notice and its drafts, pending staff review."""
+    """Store each extracted notice and its drafts, pending staff review.
+
+    The draft rows are built before anything is written and go in as one bulk insert per notice:
+    a 2 MB notice has tens of thousands of drafts, and SQLite holds its one write lock (which
+    /healthz and every sign-up wait for) from the first insert to the commit."""
+    planned = [
+        (notice, [_draft_values(m, election_id, now) for m in notice_matches])
+        for notice, notice_matches in zip(notices, matches, strict=True)
+    ]
     stored: list[NoticeRow] = []
-    for notice, notice_matches in zip(notices, matches, strict=True):
+    for notice, drafts in planned:
         row = NoticeRow(
             source=source,
             sha256=sha256,
@@ -375,43 +384,48 @@ def store_notice(
         session.add(row)
         session.flush()
         assert row.id is not None
-        for m in notice_matches:
-            r = m.record
-            session.add(
-                DraftRow(
-                    notice_id=row.id,
-                    election_id=election_id,
-                    kind=r.kind,
-                    starts=r.starts,
-                    ends=r.ends,
-                    time_starts=r.time_starts.strftime("%H:%M") if r.time_starts else None,
-                    time_ends=r.time_ends.strftime("%H:%M") if r.time_ends else None,
-                    timezone=r.timezone,
-                    audiences=list(r.audiences),
-                    headline=r.headline,
-                    quote=r.quote,
-                    span_start=r.span[0],
-                    span_end=r.span[1],
-                    confidence=r.confidence,
-                    warnings=list(r.warnings),
-                    past=r.past,
-                    outcome=m.outcome,
-                    rule=m.rule,
-                    message=m.message,
-                    status="pending",
-                    created_at=now,
-                )
-            )
+        if drafts:
+            for values in drafts:
+                values["notice_id"] = row.id
+            session.execute(insert(DraftRow), drafts)
         audit(
             session=session,
             actor=actor,
             action="notice.ingest",
             target=f"notice/{row.id}",
-            after={"source": source, "headline": notice.headline, "drafts": len(notice_matches)},
+            after={"source": source, "headline": notice.headline, "drafts": len(drafts)},
             now=now,
         )
         stored.append(row)
     return stored
+
+
+def _draft_values(m: Match, election_id: str | None, now: datetime) -> dict[str, Any]:
+    """The columns of one draft row (all but notice_id), for a bulk insert."""
+    r = m.record
+    return {
+        "election_id": election_id,
+        "kind": r.kind,
+        "starts": r.starts,
+        "ends": r.ends,
+        "time_starts": r.time_starts.strftime("%H:%M") if r.time_starts else None,
+        "time_ends": r.time_ends.strftime("%H:%M") if r.time_ends else None,
+        "timezone": r.timezone,
+        "audiences": list(r.audiences),
+        "headline": r.headline,
+        "title": r.title[:200] if r.title else None,
+        "quote": r.quote,
+        "span_start": r.span[0],
+        "span_end": r.span[1],
+        "confidence": r.confidence,
+        "warnings": list(r.warnings),
+        "past": r.past,
+        "outcome": m.outcome,
+        "rule": m.rule,
+        "message": m.message,
+        "status": "pending",
+        "created_at": now,
+    }
 
 
 def notice_seen(*, session: Session, sha256: str) -> bool:

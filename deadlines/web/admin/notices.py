@@ -1,15 +1,15 @@
 """Console pages for notices: paste or upload, see extracted records, approve, edit or reject."""
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any
+import time
+from datetime import date
+from typing import Any
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 from sqlmodel import col, select
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from deadlines.db.models import DraftRow, ElectionRow, NoticeRow
@@ -22,12 +22,13 @@ from deadlines.db.review import (
     reject_draft,
 )
 from deadlines.db.revisions import current_revision, preview
-from deadlines.errors import DeadlinesError, NoticeError, RuleError, RuleErrors
+from deadlines.errors import DeadlinesError, RuleError, RuleErrors
 from deadlines.extract import extract_document, read_notice_bytes
 from deadlines.rules.edit import OverrideInput, edit_election
-from deadlines.web.admin.auth import Form, Staff
-from deadlines.web.admin.context import Console
+from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
+from deadlines.web.admin.context import Console, ConsoleDep
 from deadlines.web.admin.rules import render_preview
+from deadlines.web.site import ClockDep, NowDep
 
 # Seconds a console paste may spend in extraction before the page gives up on it.
 EXTRACT_TIME_LIMIT = 30.0
@@ -62,175 +63,192 @@ def _day(value: Any, name: str) -> date | None:
         raise ReviewError(f"{name}: expected YYYY-MM-DD, got {text!r}") from e
 
 
-def notices_routes(router: APIRouter, console: Console) -> None:
-    StaffDep = Annotated[Staff, Depends(console.current_staff)]
-    EditorDep = Annotated[Staff, Depends(console.current_editor)]
+router = APIRouter()
 
-    def listing(request: Request, staff: Staff, error: str | None = None, status: int = 200) -> HTMLResponse:
+
+def listing(
+    console: Console, request: Request, staff: Staff, error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    with console.session() as session:
+        notices = list(session.exec(select(NoticeRow).order_by(col(NoticeRow.id).desc()).limit(50)))
+        pending = pending_counts(session)
+        elections = list(session.exec(select(ElectionRow).where(ElectionRow.status == "active")))
+    context = {"notices": notices, "pending": pending, "elections": elections, "error": error}
+    return console.render(request, staff, "notices.html", context, status)
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def notices(request: Request, console: ConsoleDep, staff: StaffDep) -> HTMLResponse:
+    return listing(console, request, staff)
+
+
+@router.post("/notices", response_class=HTMLResponse)
+async def add_notice(
+    request: Request, console: ConsoleDep, clock: ClockDep, staff: EditorDep, form: Form
+) -> Response:
+    upload = form.get("file")
+    limit = console.settings.max_notice_bytes
+    if isinstance(upload, UploadFile) and upload.filename:
+        data, name = await upload.read(limit + 1), upload.filename
+    else:
+        text = form.get("text")
+        data, name = (text if isinstance(text, str) else "").encode("utf-8"), "pasted notice"
+    election_id = str(form.get("election") or "") or None
+    try:
+        published = _day(form.get("published"), "published")
+    except ReviewError as e:
+        return listing(console, request, staff, str(e), 400)
+
+    def ingest() -> int | None:
+        """Decode, extract and store in one worker thread: seconds of CPU and database work
+        for a 2 MB paste, none of it on the event loop that serves public pages and feeds."""
+        doc = read_notice_bytes(data, name, max_bytes=limit)
+        extracted = extract_document(doc, published=published)
+        if time.monotonic() > deadline:
+            return None  # the page has given up on this paste: store nothing behind its back
         with console.session() as session:
-            notices = list(session.exec(select(NoticeRow).order_by(col(NoticeRow.id).desc()).limit(50)))
-            pending = pending_counts(session)
-            elections = list(session.exec(select(ElectionRow).where(ElectionRow.status == "active")))
-        context = {"notices": notices, "pending": pending, "elections": elections, "error": error}
-        return console.render(request, staff, "notices.html", context, status)
-
-    @router.get("/notices", response_class=HTMLResponse)
-    def notices(request: Request, staff: StaffDep) -> HTMLResponse:
-        return listing(request, staff)
-
-    @router.post("/notices", response_class=HTMLResponse)
-    async def add_notice(request: Request, staff: EditorDep, form: Form) -> Response:
-        upload = form.get("file")
-        limit = console.settings.max_notice_bytes
-        if isinstance(upload, UploadFile) and upload.filename:
-            data, name = await upload.read(limit + 1), upload.filename
-        else:
-            text = form.get("text")
-            data, name = (text if isinstance(text, str) else "").encode("utf-8"), "pasted notice"
-        election_id = str(form.get("election") or "") or None
-        try:
-            published = _day(form.get("published"), "published")
-            doc = read_notice_bytes(data, name, max_bytes=limit)
-            # Extraction is CPU work (seconds for a 2 MB paste): off the event loop, with a limit,
-            # so public pages and feeds keep answering while it runs.
-            with anyio.fail_after(EXTRACT_TIME_LIMIT):
-                extracted = await anyio.to_thread.run_sync(
-                    lambda: extract_document(doc, published=published), abandon_on_cancel=True
-                )
-        except TimeoutError:
-            message = f"{name}: extraction took over {EXTRACT_TIME_LIMIT:.0f} seconds; split the notice"
-            return listing(request, staff, message, 400)
-        except (NoticeError, ReviewError) as e:
-            return listing(request, staff, str(e), 400)
-
-        def store() -> int | None:
-            with console.session() as session:
-                result = ingest_notice(
-                    session=session,
-                    source=name[:200],
-                    text=doc.text,
-                    notices=extracted,
-                    published=published,
-                    election_id=election_id,
-                    actor=f"staff:{staff.username}",
-                    now=datetime.now(UTC),
-                )
-                session.commit()
-                return result.stored[0].id if result.stored else None
-
-        try:
-            notice_id = await run_in_threadpool(store)
-        except DeadlinesError as e:
-            return listing(request, staff, str(e), 400)
-        if notice_id is None:
-            return listing(request, staff, f"{name}: this text was already ingested, or holds no notice", 400)
-        return RedirectResponse(f"/admin/notices/{notice_id}", status_code=303)
-
-    def notice_page(
-        request: Request, staff: Staff, notice_id: int, message: str | None = None, status: int = 200
-    ) -> HTMLResponse:
-        with console.session() as session:
-            notice = session.get(NoticeRow, notice_id)
-            if notice is None:
-                return console.error(request, staff, f"no notice {notice_id}")
-            drafts = list(
-                session.exec(
-                    select(DraftRow).where(DraftRow.notice_id == notice_id).order_by(col(DraftRow.id))
-                )
+            result = ingest_notice(
+                session=session,
+                source=name[:200],
+                text=doc.text,
+                notices=extracted,
+                published=published,
+                election_id=election_id,
+                actor=f"staff:{staff.username}",
+                now=clock(),  # when stored, seconds after the request came in
             )
-            elections = list(session.exec(select(ElectionRow).where(ElectionRow.status == "active")))
-        text = highlight(notice.content, [(d.id or 0, d.quote) for d in drafts])
-        context = {
-            "notice": notice,
-            "drafts": drafts,
-            "text": text,
-            "elections": elections,
-            "message": message,
-        }
-        return console.render(request, staff, "notice.html", context, status)
-
-    @router.get("/notices/{notice_id}", response_class=HTMLResponse)
-    def notice(request: Request, staff: StaffDep, notice_id: int) -> HTMLResponse:
-        return notice_page(request, staff, notice_id)
-
-    @router.post("/drafts/{draft_id}/approve", response_class=HTMLResponse)
-    def approve(request: Request, staff: EditorDep, form: Form, draft_id: int) -> Response:
-        now = datetime.now(UTC)
-        actor = f"staff:{staff.username}"
-        with console.session() as session:
-            draft = session.get(DraftRow, draft_id)
-            if draft is None:
-                return console.error(request, staff, f"no draft {draft_id}")
-            if draft.status == "pending" and draft.outcome == "conflict" and draft.rule and draft.election_id:
-                # The notice disagrees with the rule: publishing it is an election override, shown
-                # in the same preview as any console edit before anything changes.
-                current = dict(current_revision(session, "election", draft.election_id).document)
-                overrides = [
-                    OverrideInput(
-                        o.get("rule", ""), o.get("opens", ""), o.get("closes", ""), o.get("reason", "")
-                    )
-                    for o in current.get("overrides", [])
-                    if o.get("rule") != draft.rule
-                ]
-                reason = f"notice {draft.notice_id}: {draft.quote[:150]}"
-                overrides.append(
-                    OverrideInput(draft.rule, str(draft.starts or ""), str(draft.ends or ""), reason)
-                )
-                document = edit_election(
-                    current, day=str(current["day"]), anchors=current.get("anchors", {}), overrides=overrides
-                )
-                try:
-                    result = preview(
-                        session=session, kind="election", key=draft.election_id, document=document, now=now
-                    )
-                except (RuleErrors, RuleError) as e:
-                    return notice_page(
-                        request, staff, draft.notice_id, f"cannot apply draft {draft_id}: {e}", 400
-                    )
-                what = f"election {draft.election_id}: override {draft.rule} from notice {draft.notice_id}"
-                return render_preview(console, request, staff, result, what, draft=draft_id)
-            try:
-                message = approve_draft(session=session, draft_id=draft_id, actor=actor, now=now)
-            except ReviewError as e:
-                return notice_page(request, staff, draft.notice_id, str(e), 400)
-            notice_id = draft.notice_id
             session.commit()
-        console.after_rules_change(now)
-        return notice_page(request, staff, notice_id, message)
+            return result.stored[0].id if result.stored else None
 
-    @router.post("/drafts/{draft_id}/reject", response_class=HTMLResponse)
-    def reject(request: Request, staff: EditorDep, form: Form, draft_id: int) -> Response:
-        with console.session() as session:
-            draft = session.get(DraftRow, draft_id)
-            if draft is None:
-                return console.error(request, staff, f"no draft {draft_id}")
-            reject_draft(
-                session=session, draft_id=draft_id, actor=f"staff:{staff.username}", now=datetime.now(UTC)
+    deadline = time.monotonic() + EXTRACT_TIME_LIMIT
+    try:
+        with anyio.fail_after(EXTRACT_TIME_LIMIT):
+            notice_id = await anyio.to_thread.run_sync(ingest, abandon_on_cancel=True)
+    except TimeoutError:
+        message = f"{name}: reading the notice took over {EXTRACT_TIME_LIMIT:.0f} seconds; split it"
+        return listing(console, request, staff, message, 400)
+    except DeadlinesError as e:
+        return listing(console, request, staff, str(e), 400)
+    if notice_id is None:
+        return listing(
+            console, request, staff, f"{name}: this text was already ingested, or holds no notice", 400
+        )
+    return RedirectResponse(f"/admin/notices/{notice_id}", status_code=303)
+
+
+def notice_page(
+    console: Console,
+    request: Request,
+    staff: Staff,
+    notice_id: int,
+    message: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    with console.session() as session:
+        notice = session.get(NoticeRow, notice_id)
+        if notice is None:
+            return console.error(request, staff, f"no notice {notice_id}")
+        drafts = list(
+            session.exec(select(DraftRow).where(DraftRow.notice_id == notice_id).order_by(col(DraftRow.id)))
+        )
+        elections = list(session.exec(select(ElectionRow).where(ElectionRow.status == "active")))
+    text = highlight(notice.content, [(d.id or 0, d.quote) for d in drafts])
+    context = {
+        "notice": notice,
+        "drafts": drafts,
+        "text": text,
+        "elections": elections,
+        "message": message,
+    }
+    return console.render(request, staff, "notice.html", context, status)
+
+
+@router.get("/notices/{notice_id}", response_class=HTMLResponse)
+def notice(request: Request, console: ConsoleDep, staff: StaffDep, notice_id: int) -> HTMLResponse:
+    return notice_page(console, request, staff, notice_id)
+
+
+@router.post("/drafts/{draft_id}/approve", response_class=HTMLResponse)
+def approve(
+    request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, draft_id: int
+) -> Response:
+    actor = f"staff:{staff.username}"
+    with console.session() as session:
+        draft = session.get(DraftRow, draft_id)
+        if draft is None:
+            return console.error(request, staff, f"no draft {draft_id}")
+        if draft.status == "pending" and draft.outcome == "conflict" and draft.rule and draft.election_id:
+            # The notice disagrees with the rule: publishing it is an election override, shown
+            # in the same preview as any console edit before anything changes.
+            current = dict(current_revision(session, "election", draft.election_id).document)
+            overrides = [
+                OverrideInput(o.get("rule", ""), o.get("opens", ""), o.get("closes", ""), o.get("reason", ""))
+                for o in current.get("overrides", [])
+                if o.get("rule") != draft.rule
+            ]
+            reason = f"notice {draft.notice_id}: {draft.quote[:150]}"
+            overrides.append(
+                OverrideInput(draft.rule, str(draft.starts or ""), str(draft.ends or ""), reason)
             )
-            notice_id = draft.notice_id
-            session.commit()
-        return notice_page(request, staff, notice_id, f"draft {draft_id} rejected")
-
-    @router.post("/drafts/{draft_id}/edit", response_class=HTMLResponse)
-    def edit(request: Request, staff: EditorDep, form: Form, draft_id: int) -> Response:
-        with console.session() as session:
-            draft = session.get(DraftRow, draft_id)
-            if draft is None:
-                return console.error(request, staff, f"no draft {draft_id}")
-            notice_id = draft.notice_id
+            document = edit_election(
+                current, day=str(current["day"]), anchors=current.get("anchors", {}), overrides=overrides
+            )
             try:
-                edit_draft(
-                    session=session,
-                    draft_id=draft_id,
-                    kind=str(form.get("kind", draft.kind)),
-                    starts=_day(form.get("starts"), "starts"),
-                    ends=_day(form.get("ends"), "ends"),
-                    election_id=str(form.get("election") or "") or None,
-                    headline=str(form.get("headline") or "")[:300] or None,
-                    actor=f"staff:{staff.username}",
-                    now=datetime.now(UTC),
+                result = preview(
+                    session=session, kind="election", key=draft.election_id, document=document, now=now
                 )
-            except ReviewError as e:
-                return notice_page(request, staff, notice_id, str(e), 400)
-            session.commit()
-        return notice_page(request, staff, notice_id, f"draft {draft_id} saved")
+            except (RuleErrors, RuleError) as e:
+                return notice_page(
+                    console, request, staff, draft.notice_id, f"cannot apply draft {draft_id}: {e}", 400
+                )
+            what = f"election {draft.election_id}: override {draft.rule} from notice {draft.notice_id}"
+            return render_preview(console, request, staff, result, what, draft=draft_id)
+        try:
+            message = approve_draft(session=session, draft_id=draft_id, actor=actor, now=now)
+        except ReviewError as e:
+            return notice_page(console, request, staff, draft.notice_id, str(e), 400)
+        notice_id = draft.notice_id
+        session.commit()
+    console.after_rules_change(now)
+    return notice_page(console, request, staff, notice_id, message)
+
+
+@router.post("/drafts/{draft_id}/reject", response_class=HTMLResponse)
+def reject(
+    request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, draft_id: int
+) -> Response:
+    with console.session() as session:
+        draft = session.get(DraftRow, draft_id)
+        if draft is None:
+            return console.error(request, staff, f"no draft {draft_id}")
+        reject_draft(session=session, draft_id=draft_id, actor=f"staff:{staff.username}", now=now)
+        notice_id = draft.notice_id
+        session.commit()
+    return notice_page(console, request, staff, notice_id, f"draft {draft_id} rejected")
+
+
+@router.post("/drafts/{draft_id}/edit", response_class=HTMLResponse)
+def edit(
+    request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, draft_id: int
+) -> Response:
+    with console.session() as session:
+        draft = session.get(DraftRow, draft_id)
+        if draft is None:
+            return console.error(request, staff, f"no draft {draft_id}")
+        notice_id = draft.notice_id
+        try:
+            edit_draft(
+                session=session,
+                draft_id=draft_id,
+                kind=str(form.get("kind", draft.kind)),
+                starts=_day(form.get("starts"), "starts"),
+                ends=_day(form.get("ends"), "ends"),
+                election_id=str(form.get("election") or "") or None,
+                headline=str(form.get("headline") or "")[:300] or None,
+                actor=f"staff:{staff.username}",
+                now=now,
+            )
+        except ReviewError as e:
+            return notice_page(console, request, staff, notice_id, str(e), 400)
+        session.commit()
+    return notice_page(console, request, staff, notice_id, f"draft {draft_id} saved")
