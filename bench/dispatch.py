@@ -128,8 +128,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
+    from deadlines.adapters import mail_settings
     from deadlines.mail.render import MailJob, Renderer
-    from deadlines.reminders.worker import Worker, mail_settings
+    from deadlines.reminders.worker import Worker
     from deadlines.rules import evaluate_election, load_rules
     from deadlines.settings import load_settings
     from tests.factories import due_reminders

@@ -8,6 +8,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deadlines.errors import ConfigError
+from deadlines.quiet_hours import parse_quiet_hours
 
 DEV_SECRET = "dev-secret-change-me"
 
@@ -132,8 +133,6 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _window(cls, value: str) -> str:
-        from deadlines.reminders.triggers import parse_quiet_hours
-
         parse_quiet_hours(value)
         return value
 

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from deadlines.quiet_hours import parse_quiet_hours
 from deadlines.records import DeadlineRecord
 from deadlines.reminders.planning import DeadlineView, SubscriptionView, plan_subscription
-from deadlines.reminders.triggers import due_at, parse_quiet_hours
+from deadlines.reminders.triggers import due_at
 from deadlines.rules import RuleBook, evaluate_election
 
 LA, SEOUL = "America/Los_Angeles", "Asia/Seoul"

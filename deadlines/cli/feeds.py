@@ -10,17 +10,15 @@ from deadlines.cli.common import Context, pass_context
 
 
 def publish_feeds(ctx: Context, out: Path | None = None) -> None:
-    from deadlines.db.engine import require_initialised, session_scope
-    from deadlines.feeds.catalog import feed_settings
-    from deadlines.feeds.publish import build_all, publish
-    from deadlines.feeds.source import load_feed_data
+    from deadlines.adapters import feed_settings
+    from deadlines.db.engine import require_initialised
+    from deadlines.db.feeddata import publish_from_db
 
     out_dir = out or ctx.settings.calendars_dir
     require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
-        data = load_feed_data(session=session)
-    feeds = build_all(data, feed_settings(ctx.settings), ctx.now())
-    changes = publish(out_dir, feeds, ctx.settings.base_url)
+    feeds, changes = publish_from_db(
+        ctx.engine, out_dir=out_dir, settings=feed_settings(ctx.settings), now=ctx.now()
+    )
     for change in changes:
         click.echo(f"{change}  ({out_dir / change.path})" if change.action != "removed" else str(change))
     if not changes:

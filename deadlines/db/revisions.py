@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from deadlines.corrections import Dates
+from deadlines.db.feeddata import feed_paths
 from deadlines.db.models import DraftRow, OutboxRow, RuleRevision
 from deadlines.db.store import (
     Change,
@@ -28,8 +29,6 @@ from deadlines.db.store import (
 )
 from deadlines.db.told import correction_recipients
 from deadlines.errors import DeadlinesError, NotFound
-from deadlines.feeds.catalog import UPCOMING, catalog
-from deadlines.feeds.source import load_feed_data
 from deadlines.rules.edit import Key, replaced
 from deadlines.rules.evaluate import evaluate_election
 from deadlines.rules.model import RuleBook
@@ -151,8 +150,7 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
     if changed:
         # The feeds that exist now for those elections (and the upcoming feeds that list them);
         # a feed of an audience the change adds appears once it is published.
-        specs = catalog(load_feed_data(session=session), now.date())
-        result.feeds = [s.path for s in specs if s.election in changed or s.election == UPCOMING]
+        result.feeds = feed_paths(session=session, elections=changed, today=now.date())
     return result
 
 

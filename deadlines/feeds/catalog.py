@@ -12,7 +12,6 @@ from typing import Any
 from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed, event_count
 from deadlines.feeds.text import AUDIENCE_NAMES
 from deadlines.records import LANGUAGES
-from deadlines.settings import Settings
 
 UPCOMING = "upcoming"
 
@@ -174,16 +173,6 @@ class BuiltFeed:
     name: str
     events: int
     last_change: datetime | None
-
-
-def feed_settings(settings: Settings) -> FeedSettings:
-    """The feed-relevant part of the service settings."""
-    return FeedSettings(
-        uid_domain=settings.uid_domain,
-        base_url=settings.base_url,
-        ttl=timedelta(hours=settings.feed_ttl_hours),
-        retention=timedelta(days=settings.cancelled_retention_days),
-    )
 
 
 def build(

@@ -1,33 +1,31 @@
-"""The outbox in the database: claiming due rows under a lease, deciding, and recording outcomes.
+"""The outbox in the database, before sending: claiming due rows under a lease and deciding each.
 
 Rows move pending -> sending (leased) -> sent, or to retry, failed, skipped or cancelled. A
 worker that dies leaves its rows leased; once the lease expires any worker takes them again.
+What happens after the send is stored by `results.py`; the rules themselves are `policy.py`.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, or_, update
+from sqlalchemy import Engine, and_, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from deadlines.corrections import UNKNOWN, Owed, owed, span
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber
-from deadlines.db.told import dates_of, remember_sent, told_of_subscriber, told_payload
-from deadlines.mail.failures import Delivery
+from deadlines.db.told import dates_of, told_of_subscriber, told_payload
 from deadlines.mail.render import ChangeLine, MailJob
+from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.records import DeadlineRecord
 from deadlines.reminders import policy
 from deadlines.reminders.planning import replan
-from deadlines.reminders.policy import Kind, RowFacts, Verdict
-
-OPEN = ("pending", "retry")
+from deadlines.reminders.policy import RowFacts, Verdict
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ def claim(engine: Engine, *, now: datetime, worker: str, batch: int, lease: time
     """Take up to `batch` due rows (and rows whose lease expired) for this worker."""
     due = or_(
         and_(col(OutboxRow.state).in_(OPEN), col(OutboxRow.due_at) <= now),
-        and_(col(OutboxRow.state) == "sending", col(OutboxRow.lease_until) < now),
+        and_(col(OutboxRow.state) == State.SENDING, col(OutboxRow.lease_until) < now),
     )
     pick = select(OutboxRow.id).where(due).order_by(col(OutboxRow.due_at), col(OutboxRow.id)).limit(batch)
     if engine.dialect.name == "postgresql":
@@ -51,7 +49,9 @@ def claim(engine: Engine, *, now: datetime, worker: str, batch: int, lease: time
     stmt = (
         update(OutboxRow)
         .where(col(OutboxRow.id).in_(pick.scalar_subquery()))
-        .values(state="sending", lease_until=now + lease, leased_by=worker, attempts=OutboxRow.attempts + 1)
+        .values(
+            state=State.SENDING, lease_until=now + lease, leased_by=worker, attempts=OutboxRow.attempts + 1
+        )
         .returning(col(OutboxRow.id))
     )
     with Session(engine) as session:
@@ -97,7 +97,7 @@ _ROW_COLUMNS = tuple(
 def _superseded(session: Session, rows: Sequence[_Row], now: datetime) -> dict[int, str]:
     """Reminders with a later trigger already due for the same deadline (by row id: that
     trigger): after downtime only the latest goes out, never a burst of stale ones."""
-    pairs = {(r.subscription_id, r.deadline_id) for r in rows if r.kind == "reminder"}
+    pairs = {(r.subscription_id, r.deadline_id) for r in rows if r.kind == Kind.REMINDER}
     if not pairs:
         return {}
     others = session.execute(
@@ -108,10 +108,10 @@ def _superseded(session: Session, rows: Sequence[_Row], now: datetime) -> dict[i
             col(OutboxRow.due_at),
             col(OutboxRow.trigger),
         ).where(
-            col(OutboxRow.kind) == "reminder",
+            col(OutboxRow.kind) == Kind.REMINDER,
             col(OutboxRow.subscription_id).in_({p[0] for p in pairs}),
             col(OutboxRow.due_at) <= now,
-            col(OutboxRow.state).in_(("pending", "retry", "sending", "sent")),
+            col(OutboxRow.state).in_((*OPEN, State.SENDING, State.SENT)),
         )
     ).all()
     latest: dict[tuple[Any, Any], tuple[datetime, int, str]] = {}
@@ -122,7 +122,7 @@ def _superseded(session: Session, rows: Sequence[_Row], now: datetime) -> dict[i
     out = {}
     for r in rows:
         best = latest.get((r.subscription_id, r.deadline_id))
-        if r.kind == "reminder" and best is not None and best[1] != r.id and best[0] > r.due_at:
+        if r.kind == Kind.REMINDER and best is not None and best[1] != r.id and best[0] > r.due_at:
             out[r.id] = best[2]
     return out
 
@@ -164,12 +164,12 @@ def decide(
                 session, row, sub, deadline, records.get(row.deadline_id), names, superseded, now, quiet
             )
             decisions.append(decision)
-            if decision.state == "pending":
+            if decision.state == State.PENDING:
                 session.execute(
                     update(OutboxRow)
                     .where(col(OutboxRow.id) == row.id)
                     .values(
-                        state="pending",
+                        state=State.PENDING,
                         due_at=row.due_at,
                         close_at=row.close_at,
                         revision=row.revision,
@@ -177,7 +177,7 @@ def decide(
                         last_error=decision.reason,
                     )
                 )
-            elif decision.state != "send":
+            elif decision.state != Verdict.SEND:
                 closed.setdefault((decision.state, decision.reason), []).append(row.id)
             elif row.changed:
                 session.execute(
@@ -236,7 +236,7 @@ def _decide_one(
     if row.kind == Kind.CONFIRMATION:
         job = MailJob(
             row.id,
-            "confirmation",
+            Kind.CONFIRMATION,
             row.trigger,
             sub.email,
             sub.language,
@@ -245,9 +245,9 @@ def _decide_one(
             subscriber_secret=sub.secret,
             nonce=sub.confirm_nonce,
         )
-        return Decision(row.id, "send", job=job)
+        return Decision(row.id, Verdict.SEND, job=job)
     if row.kind == Kind.CORRECTION:
-        return Decision(row.id, "send", job=correction_job(session, row.id, sub, owed, row.payload))
+        return Decision(row.id, Verdict.SEND, job=correction_job(session, row.id, sub, owed, row.payload))
     assert record is not None and deadline is not None
     job = MailJob(
         row.id,
@@ -263,7 +263,7 @@ def _decide_one(
         close_at=row.close_at or record.closing_instant(sub.timezone),
         changed_at=deadline.updated_at,
     )
-    return Decision(row.id, "send", job=job)
+    return Decision(row.id, Verdict.SEND, job=job)
 
 
 def _election_name(election: ElectionRow | None, lang: str, fallback: str) -> str:
@@ -323,7 +323,7 @@ def correction_job(
     )
     return MailJob(
         outbox_id,
-        "correction",
+        Kind.CORRECTION,
         "correction",
         sub.email,
         sub.language,
@@ -333,153 +333,3 @@ def correction_job(
         changes=tuple(lines),
         references=tuple(sorted({o.reply_to for o in items})),
     )
-
-
-_OUTBOX = OutboxRow.__table__  # type: ignore[attr-defined]
-_MARK_SENT = (
-    update(_OUTBOX)
-    .where(_OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
-    .values(state="sent", sent_at=bindparam("now"), lease_until=None, last_error=None)
-)
-
-
-SUPPRESSED = "address suppressed after hard bounces"
-# The SMTP layer's classes as the outbox policy names them; a fault of ours (a message that could
-# not be built or sent) fails the row like an undeliverable address: failed, charged to no one.
-
-
-@dataclass(frozen=True)
-class Result:
-    outbox_id: int
-    status: Delivery
-    detail: str = ""
-
-
-def record_results(
-    engine: Engine,
-    results: Sequence[Result],
-    *,
-    now: datetime,
-    max_attempts: int,
-    retry_base: float,
-    bounce_limit: int,
-    rng: random.Random,
-    charge_bounces: bool = True,
-) -> list[tuple[str, str]]:
-    """Store outcomes as `policy.after_send` decides; returns (new state, log line) per row.
-    Failures are rare and go through the ORM (backoff, bounces); successes are one plain UPDATE.
-
-    Only a bounce is charged to the address (with `charge_bounces=False` the caller charges
-    later with `charge_bounces` or takes it back with `unbounce`). A relay problem puts the row
-    back to `retry` without spending its attempt; an undeliverable address or a fault of ours
-    fails the row alone."""
-    lines: list[tuple[str, str]] = []
-    sent = [r.outbox_id for r in results if r.status == "sent"]
-    others = [r for r in results if r.status != "sent"]
-    if sent:
-        # The common case: one statement on a plain connection (no ORM session), because it
-        # runs once per SMTP transaction.
-        with engine.begin() as conn:
-            conn.execute(_MARK_SENT, {"ids": sent, "now": now})
-            remember_sent(conn, sent, now)
-        lines += [("sent", f"outbox={i} state=sent") for i in sent]
-    if not others:
-        return lines
-    with Session(engine) as session:
-        rows = {
-            r.id: r
-            for r in session.exec(
-                select(OutboxRow).where(col(OutboxRow.id).in_([x.outbox_id for x in others]))
-            )
-        }
-        for result in others:
-            row = rows.get(result.outbox_id)
-            if row is None:
-                continue
-            row.lease_until = None
-            after = policy.after_send(
-                Delivery(result.status),
-                attempts=row.attempts,
-                max_attempts=max_attempts,
-                now=now,
-                retry_base=retry_base,
-                rng=rng,
-            )
-            row.state = after.state
-            if after.due_at is not None:
-                row.due_at = after.due_at
-            if after.refund:
-                row.attempts = max(0, row.attempts - 1)
-            if after.bounce and charge_bounces:
-                _bounce(session, row.subscriber_id, bounce_limit, now)
-            row.last_error = result.detail[:500]
-            session.add(row)
-            lines.append(
-                (
-                    row.state,
-                    f"outbox={row.id} kind={row.kind} state={row.state} attempts={row.attempts} {result.detail}",
-                )
-            )
-        session.commit()
-    return lines
-
-
-def _bounce(session: Session, subscriber_id: int, limit: int, now: datetime) -> None:
-    sub = session.get(Subscriber, subscriber_id)
-    if sub is None:
-        return
-    sub.hard_bounces += 1
-    if sub.hard_bounces >= limit and sub.status != "suppressed":
-        sub.status = "suppressed"
-        session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.subscriber_id) == subscriber_id, col(OutboxRow.state).in_(OPEN))
-            .values(state="cancelled", last_error=SUPPRESSED)
-        )
-    session.add(sub)
-
-
-def charge_bounces(engine: Engine, ids: Sequence[int], *, limit: int, now: datetime) -> None:
-    """Charge the addresses of bounced rows stored with `charge_bounces=False`."""
-    if not ids:
-        return
-    with Session(engine) as session:
-        subscribers = session.exec(
-            select(OutboxRow.subscriber_id).where(
-                col(OutboxRow.id).in_(ids), col(OutboxRow.state) == "failed"
-            )
-        ).all()
-        for subscriber_id in subscribers:
-            _bounce(session, subscriber_id, limit, now)
-        session.commit()
-
-
-def unbounce(engine: Engine, ids: Sequence[int], *, reason: str) -> None:
-    """Put bounced rows stored with `charge_bounces=False` back to `retry`, their attempt not
-    spent and nobody charged (the bounce brake: the relay refused them, not the addresses)."""
-    if not ids:
-        return
-    with Session(engine) as session:
-        session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_(ids), col(OutboxRow.state) == "failed")
-            .values(state="retry", attempts=OutboxRow.attempts - 1, last_error=reason[:500])
-        )
-        session.commit()
-
-
-def release(engine: Engine, ids: Sequence[int], *, state: str = "pending", reason: str | None = None) -> None:
-    """Give back claimed rows never attempted (shutdown, or a relay problem or the bounce brake
-    stopping the pass), without spending an attempt or charging anyone."""
-    if not ids:
-        return
-    values: dict[str, Any] = {"state": state, "lease_until": None, "leased_by": None}
-    if reason is not None:
-        values["last_error"] = reason[:500]
-    with Session(engine) as session:
-        session.exec(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_(ids), col(OutboxRow.state) == "sending")
-            .values(attempts=OutboxRow.attempts - 1, **values)
-        )
-        session.commit()

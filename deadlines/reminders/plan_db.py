@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber, Subscription
 from deadlines.db.told import correction_recipients
+from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.reminders.planning import (
     DeadlineView,
     Moments,
@@ -24,7 +25,6 @@ from deadlines.reminders.planning import (
     plan_subscription,
     replan,
 )
-from deadlines.reminders.policy import OPEN, Kind, State
 
 CHUNK = 10000
 

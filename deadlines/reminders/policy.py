@@ -13,30 +13,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from deadlines.mail.failures import Delivery
+from deadlines.outbox_state import Kind, State
 
 MAX_BACKOFF = timedelta(hours=6)
-
-
-class State(StrEnum):
-    """Where an outbox row is: pending -> sending (leased) -> sent, or one of the others."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    RETRY = "retry"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-
-OPEN = (State.PENDING, State.RETRY)  # waiting for their due time
-CLOSED = (State.SENT, State.FAILED, State.SKIPPED, State.CANCELLED)
-
-
-class Kind(StrEnum):
-    REMINDER = "reminder"
-    CORRECTION = "correction"
-    CONFIRMATION = "confirmation"
 
 
 class Verdict(StrEnum):

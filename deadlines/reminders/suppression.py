@@ -12,7 +12,7 @@ from deadlines.db import service_state
 from deadlines.db.models import OutboxRow, Subscriber
 from deadlines.db.store import audit
 from deadlines.errors import DeadlinesError, NotFound
-from deadlines.reminders.outbox import SUPPRESSED
+from deadlines.reminders.results import SUPPRESSED
 from deadlines.reminders.subscribers import normalise_email
 
 

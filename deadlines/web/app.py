@@ -17,10 +17,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from deadlines import __version__
+from deadlines.adapters import feed_settings
 from deadlines.db.engine import check_writable, engine_for
 from deadlines.db.models import ServiceState
 from deadlines.errors import DeadlinesError, StorageError
-from deadlines.feeds.catalog import feed_settings
 from deadlines.settings import Settings, load_settings
 from deadlines.web.admin import admin_router
 from deadlines.web.admin.auth import LoginRequired, login_redirect_target

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from deadlines.db.feeddata import data_version, load_feed_data
 from deadlines.feeds.catalog import (
     BuiltFeed,
     FeedData,
@@ -26,7 +27,6 @@ from deadlines.feeds.catalog import (
     catalog,
     index_json,
 )
-from deadlines.feeds.source import data_version, load_feed_data
 
 log = logging.getLogger("deadlines.web.feeds")
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

@@ -12,11 +12,10 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from deadlines.feeds.catalog import feed_settings
-from deadlines.feeds.publish import build_all, publish
-from deadlines.feeds.source import load_feed_data
+from deadlines.adapters import feed_settings
+from deadlines.db.feeddata import publish_from_db
+from deadlines.quiet_hours import parse_quiet_hours
 from deadlines.reminders.plan_db import PlanReport, follow_changes
-from deadlines.reminders.triggers import parse_quiet_hours
 from deadlines.settings import Settings
 from deadlines.web.admin.auth import Staff, staff_dependencies
 from deadlines.web.feedcache import FeedCache
@@ -60,13 +59,12 @@ class Console:
         every subscription, which a web request should not."""
         report = PlanReport()
         follow_changes(self.engine, report, now=now, quiet=parse_quiet_hours(self.settings.quiet_hours))
-        with Session(self.engine) as session:
-            data = load_feed_data(session=session)
         try:
-            publish(
-                self.settings.calendars_dir,
-                build_all(data, feed_settings(self.settings), now),
-                self.settings.base_url,
+            publish_from_db(
+                self.engine,
+                out_dir=self.settings.calendars_dir,
+                settings=feed_settings(self.settings),
+                now=now,
             )
         except OSError as e:
             # The database is the truth and HTTP feeds follow it; the worker writes files again.

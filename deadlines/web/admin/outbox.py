@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from deadlines.adapters import mail_settings, smtp_settings
 from deadlines.db.models import OutboxRow, Subscriber
 from deadlines.db.service_state import describe, problems
 from deadlines.errors import DeadlinesError
@@ -16,7 +17,6 @@ from deadlines.mail.render import MailJob, Renderer
 from deadlines.mail.smtp import SENT, Connection
 from deadlines.reminders.subscribers import SubscriberError, normalise_email
 from deadlines.reminders.suppression import resume_dispatch, unsuppress
-from deadlines.reminders.worker import mail_settings, smtp_settings
 from deadlines.web.admin.auth import Form, Staff
 from deadlines.web.admin.context import Console
 from deadlines.web.timeline import next_deadlines
