@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 
 from deadlines.extract import ExtractedRecord, extract
-from deadlines.extract.dates import find_expressions
+from deadlines.extract.ranges import find_expressions
 from deadlines.extract.resolve import closest_year, find_stamps, parse_meta_date, publication
 
 D = date.fromisoformat

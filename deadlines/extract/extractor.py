@@ -8,17 +8,18 @@ This module walks the notice (items, sentences, timetable rows) and joins the th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, time
 from itertools import pairwise
 
 from deadlines.errors import NoticeError
 from deadlines.extract import cues
-from deadlines.extract.dates import MONTHS, DateExpression, DateMention, find_expressions
 from deadlines.extract.document import Document, to_document
+from deadlines.extract.forms import MONTHS, DateExpression, DateMention
 from deadlines.extract.model import ExtractedKind, ExtractedNotice, ExtractedRecord
+from deadlines.extract.ranges import find_expressions
 from deadlines.extract.resolve import Resolved, find_stamps, is_valid, publication, resolve
+from deadlines.extract.sentences import headline_like, row_label, sentences, strip_span
 from deadlines.extract.times import TimeMention, find_times, find_zone
 from deadlines.extract.titles import row_title, title
 
@@ -26,25 +27,6 @@ _ITEM_HEAD = re.compile(
     r"^[ \t]*(?:(?P<d>\d{1,2})[ \t]+(?P<mon>[A-Z][a-z]{2,8})|(?P<mon2>[A-Z][a-z]{2,8})[ \t]+(?P<d2>\d{1,2})"
     r"|(?P<km>\d{1,2})월[ \t]*(?P<kd>\d{1,2})일)[ \t]*[:：][ \t]*(?P<title>\S.*)$",
     re.M,
-)
-# Full stops that do not end a sentence: "5 p.m. Friday, Oct. 11", "Mr. Kim", "No. 5".
-_ABBREVIATION = (
-    r"(?!(?<=[ap]\.m\.)\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
-    r"(?<!\b(?:Mr|Dr|St|No|Mt|Ft)\.)"
-)
-_SENTENCE_END = re.compile(
-    rf"(?<=[^\s\d.][.!?]){_ABBREVIATION}\s+(?=[A-Z\"“(])|(?<=\d{{4}}[.])\s+(?=[A-Z])"
-    r"|(?:(?<=\s\d[.])|(?<=\s\d\d[.]))\s+(?=[A-Z][a-z])|(?<=다\.)\s+|\n+"
-)
-# A sentence longer than this is cut at a clause boundary, so each date reads a bounded quote.
-MAX_SENTENCE = 600
-_CLAUSE_BREAK = re.compile(r"[;,]\s|\s")
-# A timetable row: a label, then its date (and time) in a column of its own.
-_ROW_SEPARATOR = re.compile(r"\s*(?:\|\s*|\t+\s*|\s{2,}|\s[-–—]\s|[:：]\s*)")
-_TIME_WORDS = r"(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight)"
-_ROW_TAIL = re.compile(
-    rf"(?i:\s*(?:(?:not|no)\s+later\s+than|on\s+or\s+before|by|from|until|before|after)?\s*{_TIME_WORDS}?"
-    r"\s*(?:on\s+)?[-–—,]?\s*)$"
 )
 
 
@@ -75,37 +57,6 @@ def _item_date(m: re.Match[str], page: date | None) -> date | None:
     return item
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
-        if m.start() > pos:
-            yield from _bounded(text, pos, m.start())
-        pos = m.end()
-    if pos < end:
-        yield from _bounded(text, pos, end)
-
-
-def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Cut an overlong sentence (a page with no full stops) into pieces of at most MAX_SENTENCE."""
-    while end - start > MAX_SENTENCE:
-        cut = -1
-        for m in _CLAUSE_BREAK.finditer(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE):
-            cut = m.end()
-        if cut <= start:
-            cut = start + MAX_SENTENCE
-        yield start, cut
-        start = cut
-    yield start, end
-
-
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 @dataclass(frozen=True)
 class _Sentence:
     """The sentence a date was found in: its quote and span, and what it says about who and when."""
@@ -116,20 +67,6 @@ class _Sentence:
     zone: str | None
     times: list[TimeMention]
     row_label: str | None
-
-
-def _row_label(text: str, start: int, first: int, times: list[TimeMention]) -> str | None:
-    """The label of a timetable row ("Last day for postal vote applications    5pm - 12 April")."""
-    label_end = min([first, *(t.start for t in times if t.start < first)])
-    head = text[start:label_end]
-    column = _ROW_SEPARATOR.search(head, 1)
-    # After the column break only a few words may stand before the date: "Not later than", "By 4pm on".
-    if "\n" in head or column is None or label_end - (start + column.end()) > 40:
-        return None
-    label = _ROW_TAIL.sub("", head[: column.start()]).strip(" \t|:-–—,")
-    if len(label.split()) < 2 or re.search(r"[.!?]\s", label) or len(label) > 120:
-        return None
-    return label
 
 
 class _NoticeExtractor:
@@ -150,7 +87,7 @@ class _NoticeExtractor:
         ]
         if not expressions:
             return []
-        quote_start, quote_end = _strip_span(text, s_start, s_end)
+        quote_start, quote_end = strip_span(text, s_start, s_end)
         quote = text[quote_start:quote_end]
         times = find_times(text, s_start, s_end)
         sentence = _Sentence(
@@ -159,7 +96,7 @@ class _NoticeExtractor:
             cues.audiences(quote + " " + context_text),
             find_zone(quote),
             times,
-            _row_label(text, quote_start, expressions[0].start, times),
+            row_label(text, quote_start, expressions[0].start, times),
         )
         records: list[ExtractedRecord] = []
         prev_end = s_start
@@ -335,17 +272,6 @@ class _NoticeExtractor:
         )
 
 
-_HEADLINE_END = re.compile(r"[.!?。:：|]\s*$|다\.?\s*$")
-
-
-def _headline_like(text: str, start: int, end: int, notice_start: int) -> bool:
-    """A title line near the top ("사전투표, 4월 5일과 6일 이틀간 실시"): its dates repeat the body's."""
-    if start - notice_start > 600 or end - start > 100 or (start > 0 and text[start - 1] != "\n"):
-        return False
-    line = text[start:end]
-    return "\n" not in line and ":" not in line and "|" not in line and not _HEADLINE_END.search(line)
-
-
 # "opens on Wednesday 27 September and in New Zealand on Monday 2 October": the second date
 # shares the first one's verb, and so its kind.
 _SHARES_VERB = re.compile(r"\s*,?\s*(?:and|or)\s+(?:(?:in|at|for|to|from)\b[^.;,]{0,40}?)?(?:on\s+)?$", re.I)
@@ -399,9 +325,9 @@ def _extract_notice(
     body: list[ExtractedRecord] = []
     body_start = headline_span[1] if headline_span else start
     local_skip = [s for s in skip if s[1] > start and s[0] < end]
-    for s_start, s_end in _sentences(text, body_start, end):
+    for s_start, s_end in sentences(text, body_start, end):
         found = ex.sentence_records(s_start, s_end, context, local_skip)
-        if found and _headline_like(text, s_start, s_end, start):
+        if found and headline_like(text, s_start, s_end, start):
             head_records += found
         else:
             body += found

@@ -1,0 +1,88 @@
+"""Cutting a notice into sentences, and reading timetable rows and headline lines.
+
+Pure and linear: a sentence longer than MAX_SENTENCE is cut at a clause boundary, so every date
+reads a bounded quote however long the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from deadlines.extract.times import TimeMention
+
+# Full stops that do not end a sentence: "5 p.m. Friday, Oct. 11", "Mr. Kim", "No. 5".
+_ABBREVIATION = (
+    r"(?!(?<=[ap]\.m\.)\s+(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+    r"(?<!\b(?:Mr|Dr|St|No|Mt|Ft)\.)"
+)
+_SENTENCE_END = re.compile(
+    rf"(?<=[^\s\d.][.!?]){_ABBREVIATION}\s+(?=[A-Z\"“(])|(?<=\d{{4}}[.])\s+(?=[A-Z])"
+    r"|(?:(?<=\s\d[.])|(?<=\s\d\d[.]))\s+(?=[A-Z][a-z])|(?<=다\.)\s+|\n+"
+)
+# A sentence longer than this is cut at a clause boundary, so each date reads a bounded quote.
+MAX_SENTENCE = 600
+_CLAUSE_BREAK = re.compile(r"[;,]\s|\s")
+# A timetable row: a label, then its date (and time) in a column of its own.
+_ROW_SEPARATOR = re.compile(r"\s*(?:\|\s*|\t+\s*|\s{2,}|\s[-–—]\s|[:：]\s*)")
+_TIME_WORDS = r"(?:at\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m\.?|\d{1,2}:\d{2}|noon|midnight)"
+_ROW_TAIL = re.compile(
+    rf"(?i:\s*(?:(?:not|no)\s+later\s+than|on\s+or\s+before|by|from|until|before|after)?\s*{_TIME_WORDS}?"
+    r"\s*(?:on\s+)?[-–—,]?\s*)$"
+)
+
+
+def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    pos = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.start() > pos:
+            yield from bounded(text, pos, m.start())
+        pos = m.end()
+    if pos < end:
+        yield from bounded(text, pos, end)
+
+
+def bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut an overlong sentence (a page with no full stops) into pieces of at most MAX_SENTENCE."""
+    while end - start > MAX_SENTENCE:
+        cut = -1
+        for m in _CLAUSE_BREAK.finditer(text, start + MAX_SENTENCE // 2, start + MAX_SENTENCE):
+            cut = m.end()
+        if cut <= start:
+            cut = start + MAX_SENTENCE
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def row_label(text: str, start: int, first: int, times: list[TimeMention]) -> str | None:
+    """The label of a timetable row ("Last day for postal vote applications    5pm - 12 April")."""
+    label_end = min([first, *(t.start for t in times if t.start < first)])
+    head = text[start:label_end]
+    column = _ROW_SEPARATOR.search(head, 1)
+    # After the column break only a few words may stand before the date: "Not later than", "By 4pm on".
+    if "\n" in head or column is None or label_end - (start + column.end()) > 40:
+        return None
+    label = _ROW_TAIL.sub("", head[: column.start()]).strip(" \t|:-–—,")
+    if len(label.split()) < 2 or re.search(r"[.!?]\s", label) or len(label) > 120:
+        return None
+    return label
+
+
+_HEADLINE_END = re.compile(r"[.!?。:：|]\s*$|다\.?\s*$")
+
+
+def headline_like(text: str, start: int, end: int, notice_start: int) -> bool:
+    """A title line near the top ("사전투표, 4월 5일과 6일 이틀간 실시"): its dates repeat the body's."""
+    if start - notice_start > 600 or end - start > 100 or (start > 0 and text[start - 1] != "\n"):
+        return False
+    line = text[start:end]
+    return "\n" not in line and ":" not in line and "|" not in line and not _HEADLINE_END.search(line)
