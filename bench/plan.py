@@ -33,7 +33,7 @@ def setup(url: str, n: int) -> None:
 
     from deadlines.db.engine import make_engine, upgrade
     from deadlines.db.models import Subscriber, Subscription
-    from deadlines.db.store import apply_rulebook
+    from deadlines.db.rulesync import apply_rulebook
     from deadlines.rules import load_rules
 
     engine = make_engine(url)

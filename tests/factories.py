@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from deadlines.db.engine import make_engine, upgrade
 from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription
-from deadlines.db.store import apply_rulebook
+from deadlines.db.rulesync import apply_rulebook
 from deadlines.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,9 @@ class _Group(click.Group):
             click.echo(f"error: {e}", err=True)
             sys.exit(e.exit_code)
         except SQLAlchemyError as e:
-            reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
+            from deadlines.db.engine import error_reason
+
+            reason = error_reason(e)
             click.echo(f"error: database: {reason}; nothing was changed", err=True)
             sys.exit(1)
         finally:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 import click
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from deadlines.errors import NoticeError
 from deadlines.settings import Settings, load_settings
@@ -28,6 +31,24 @@ class Context:
         from deadlines.db.engine import engine_for
 
         return engine_for(self.settings)
+
+    def require_database(self) -> None:
+        """Refuse to go on (one line: run `deadlines init`) unless the schema exists; checked once."""
+        from deadlines.db.engine import require_initialised
+
+        if not self.__dict__.get("_initialised"):
+            require_initialised(self.engine)
+            self._initialised = True
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction on the initialised database: committed on success, rolled back on any
+        error (nothing half-stored)."""
+        from deadlines.db.engine import session_scope
+
+        self.require_database()
+        with session_scope(self.engine) as session:
+            yield session
 
     def close(self) -> None:
         """Release pooled connections, so nothing is left open when the command ends."""

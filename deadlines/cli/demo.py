@@ -44,7 +44,6 @@ def demo(ctx: Context, click_ctx: click.Context, serve: bool, host: str, port: i
     from deadlines.cli.notices import ingest
     from deadlines.cli.records import list_command
     from deadlines.cli.rules import apply, init
-    from deadlines.db.engine import session_scope
     from deadlines.mailcatcher import MailCatcher, port_free
     from deadlines.reminders.importer import import_rows, parse_csv
     from deadlines.reminders.worker import Worker
@@ -71,7 +70,7 @@ def demo(ctx: Context, click_ctx: click.Context, serve: bool, host: str, port: i
         catcher.start()
         click.echo(f"  mail catcher on 127.0.0.1:{smtp_port}, filing messages in {mail_dir}/")
     try:
-        with session_scope(ctx.engine) as session:
+        with ctx.session() as session:
             report = import_rows(
                 session=session,
                 rows=parse_csv(DEMO_SUBSCRIBERS),
@@ -130,12 +129,11 @@ def _demo_staff(ctx: Context) -> str:
 
     from sqlmodel import select
 
-    from deadlines.db.engine import session_scope
     from deadlines.db.models import StaffUser
     from deadlines.db.staff import add_staff
 
     password = secrets.token_urlsafe(12)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         query = select(StaffUser).where(StaffUser.username == DEMO_STAFF)
         exists = session.exec(query).first() is not None
         add_staff(

@@ -11,11 +11,10 @@ from deadlines.cli.common import Context, pass_context
 
 def publish_feeds(ctx: Context, out: Path | None = None) -> None:
     from deadlines.adapters import feed_settings
-    from deadlines.db.engine import require_initialised
     from deadlines.db.feeddata import publish_from_db
 
     out_dir = out or ctx.settings.calendars_dir
-    require_initialised(ctx.engine)
+    ctx.require_database()
     feeds, changes = publish_from_db(
         ctx.engine, out_dir=out_dir, settings=feed_settings(ctx.settings), now=ctx.now()
     )

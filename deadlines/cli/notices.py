@@ -85,12 +85,10 @@ def print_matches(notices: list[ExtractedNotice], matches: list[list[Match]]) ->
 @pass_context
 def ingest(ctx: Context, path: str, election_id: str | None, published: str | None) -> None:
     """Extract a notice, reconcile it with the rules and store drafts for staff review."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.db.review import ingest_notice
 
     name, text, notices, day = _read(ctx, path, published)
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         result = ingest_notice(
             session=session,
             source=name,

@@ -15,11 +15,9 @@ from deadlines.records import record_to_json
 @pass_context
 def list_command(ctx: Context, election_id: str | None, as_json: bool) -> None:
     """List the stored deadline records, with status and revision."""
-    from deadlines.db.engine import require_initialised, session_scope
-    from deadlines.db.store import list_deadlines, list_elections
+    from deadlines.db.rulesync import list_deadlines, list_elections
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         elections = {e.id: e for e in list_elections(session=session)}
         if election_id and election_id not in elections:
             from deadlines.errors import NotFound

@@ -36,7 +36,6 @@ def _instant(value: str | None) -> datetime | None:
 @pass_context
 def worker(ctx: Context, once: bool, now_text: str | None) -> None:
     """Plan and send reminder emails; publish feeds. Runs until SIGTERM unless --once."""
-    from deadlines.db.engine import require_initialised
     from deadlines.reminders.worker import Worker
 
     now = _instant(now_text)
@@ -46,7 +45,7 @@ def worker(ctx: Context, once: bool, now_text: str | None) -> None:
     # APScheduler logs every run of every job at INFO (a dispatch pass every few seconds): its
     # warnings (missed runs) matter, the rest drowns the worker's own decision lines.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    require_initialised(ctx.engine)
+    ctx.require_database()
     w = Worker(ctx.settings, engine=ctx.engine)
     if once:
         plan, sent = asyncio.run(w.once(now))
@@ -61,10 +60,9 @@ def subscribers() -> None:
 
 
 def _elections(ctx: Context) -> list[str]:
-    from deadlines.db.engine import session_scope
-    from deadlines.db.store import list_elections
+    from deadlines.db.rulesync import list_elections
 
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         return [e.id for e in list_elections(session=session) if e.status == "active"]
 
 
@@ -78,19 +76,18 @@ def _elections(ctx: Context) -> list[str]:
 @pass_context
 def import_command(ctx: Context, file: Path, confirmed: bool) -> None:
     """Import FILE.csv with columns email,language,timezone,election,audiences."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.reminders.importer import import_rows, parse_csv
 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise DeadlinesError(f"{file}: cannot read as UTF-8 CSV ({e})") from e
-    require_initialised(ctx.engine)
+    ctx.require_database()
     rows = list(parse_csv(text))
     known = _elections(ctx)
     stderr = sys.stderr
     progress = click.progressbar(length=len(rows), label="importing", file=stderr)
-    with session_scope(ctx.engine) as session, progress:
+    with ctx.session() as session, progress:
         report = import_rows(
             session=session,
             rows=rows,
@@ -112,11 +109,9 @@ def import_command(ctx: Context, file: Path, confirmed: bool) -> None:
 @pass_context
 def export_command(ctx: Context, email: str) -> None:
     """Print everything stored about EMAIL, as JSON (privacy requests)."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.reminders.subscribers import export_subscriber
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         echo_json(export_subscriber(session=session, email=email))
 
 
@@ -125,11 +120,9 @@ def export_command(ctx: Context, email: str) -> None:
 @pass_context
 def forget_command(ctx: Context, email: str) -> None:
     """Erase EMAIL and everything planned for it (privacy requests)."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.reminders.subscribers import forget_subscriber
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         forget_subscriber(session=session, email=email, actor=ctx.settings.actor, now=ctx.now())
     click.echo(f"forgot {email}")
 
@@ -139,11 +132,9 @@ def forget_command(ctx: Context, email: str) -> None:
 @pass_context
 def unsuppress_command(ctx: Context, email: str) -> None:
     """Bring a suppressed EMAIL back: active, bounces reset (audited)."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.reminders.suppression import unsuppress
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         subscriber = unsuppress(session=session, email=email, actor=ctx.settings.actor, now=ctx.now())
         address, status = subscriber.email, subscriber.status
     click.echo(f"{address} is {status} again; its bounce count is reset")
@@ -162,11 +153,9 @@ def outbox_command(click_ctx: click.Context, as_json: bool) -> None:
 @pass_context
 def resume_command(ctx: Context) -> None:
     """Resume dispatch after the bounce brake paused it (audited)."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.reminders.suppression import resume_dispatch
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         paused = resume_dispatch(session=session, actor=ctx.settings.actor, now=ctx.now())
     click.echo("dispatch resumed" if paused else "dispatch was not paused")
 
@@ -174,13 +163,11 @@ def resume_command(ctx: Context) -> None:
 def _outbox_status(ctx: Context, as_json: bool) -> None:
     from sqlmodel import col, select
 
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.db.models import OutboxRow
     from deadlines.db.service_state import describe, problems
     from deadlines.reminders.plan_db import counts
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         by_state = dict(counts(ctx.engine))
         upcoming = session.exec(
             select(OutboxRow)

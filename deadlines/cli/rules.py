@@ -93,11 +93,9 @@ def _parse_anchors(values: tuple[str, ...]) -> dict[str, date]:
 
 
 def _live_book(ctx: Context) -> RuleBook:
-    from deadlines.db.engine import require_initialised, session_scope
-    from deadlines.db.store import live_rulebook
+    from deadlines.db.rulesync import live_rulebook
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         book = live_rulebook(session=session)
     if book is None:
         raise NotFound("the database holds no rules yet: run `deadlines rules apply`")
@@ -213,12 +211,10 @@ def _lock_apply(session: Any, actor: str, now: datetime) -> None:
 @pass_context
 def apply(ctx: Context, force: bool, dry_run: bool) -> None:
     """Load the rule files into the database: create, update (revision + 1), cancel removed."""
-    from deadlines.db.engine import require_initialised, session_scope
-    from deadlines.db.store import apply_rulebook
+    from deadlines.db.rulesync import apply_rulebook
 
     book = load_rules(ctx.settings.rules_dir)
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         _lock_apply(session, ctx.settings.actor, ctx.now())
         report = apply_rulebook(
             session=session, book=book, actor=ctx.settings.actor, now=ctx.now(), force=force
@@ -249,13 +245,11 @@ def apply(ctx: Context, force: bool, dry_run: bool) -> None:
 def export(ctx: Context, directory: Path | None) -> None:
     """Write the live rules (with console edits) back as TOML into DIRECTORY (default: the rules
     directory). Existing files are edited in place: comments and untouched parts stay as they are."""
-    from deadlines.db.engine import require_initialised, session_scope
-    from deadlines.db.store import latest_revisions
+    from deadlines.db.rulesync import latest_revisions
     from deadlines.rules.export import ELECTIONS_FILE, elections_text, ruleset_text
 
     out = directory or ctx.settings.rules_dir
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         live = [r for r in latest_revisions(session).values() if not r.removed]
     if not live:
         raise NotFound("the database holds no rules yet: run `deadlines rules apply`")

@@ -30,15 +30,13 @@ def add(
 ) -> None:
     """Create a staff account USERNAME; the password is asked for (never an argument, which
     would end up in shell history and process lists)."""
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.db.staff import add_staff
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         user = add_staff(
             session=session,
             username=username,
@@ -63,11 +61,9 @@ def list_staff(ctx: Context) -> None:
     """Every staff account with its role and last login."""
     from sqlmodel import select
 
-    from deadlines.db.engine import require_initialised, session_scope
     from deadlines.db.models import StaffUser
 
-    require_initialised(ctx.engine)
-    with session_scope(ctx.engine) as session:
+    with ctx.session() as session:
         for user in session.exec(select(StaffUser).order_by(StaffUser.username)):
             last = f"{user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never"
             state = "" if user.active else " (disabled)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 from deadlines.db.models import DeadlineRow
@@ -82,3 +82,18 @@ def row_snapshot(row: DeadlineRow) -> dict[str, Any]:
         value = getattr(row, name)
         out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+def span_text(
+    opens: date | None, closes: date | None, opens_time: str | None, closes_time: str | None
+) -> str:
+    """`2023-11-12 .. 2024-02-10`, `- .. 2024-02-10 18:00`: a deadline's dates in one line."""
+
+    def part(d: date | None, t: str | None) -> str:
+        return f"{d}{' ' + t if t else ''}" if d else "-"
+
+    return f"{part(opens, opens_time)} .. {part(closes, closes_time)}"
+
+
+def row_span(row: DeadlineRow) -> str:
+    return span_text(row.opens, row.closes, row.opens_time, row.closes_time)

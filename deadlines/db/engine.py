@@ -110,12 +110,18 @@ def engine_for(settings: Any, *, lock_wait_ms: int | None = None, pool_timeout: 
     )
 
 
+def error_reason(e: BaseException) -> str:
+    """The first line of the driver's message: what a person is told about a database error."""
+    lines = str(getattr(e, "orig", None) or e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__
+
+
 def check_connection(engine: Engine) -> None:
     try:
         with engine.connect():
             pass
     except SQLAlchemyError as e:
-        reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
+        reason = error_reason(e)
         raise StorageError(f"cannot connect to database {redact(str(engine.url))}: {reason}") from e
 
 
@@ -152,7 +158,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as e:
-        reason = str(getattr(e, "orig", e)).strip().splitlines()[0]
+        reason = error_reason(e)
         raise StorageError(f"migration failed on {redact(str(engine.url))}: {reason}") from e
 
 

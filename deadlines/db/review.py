@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from deadlines.db.audit import audit
 from deadlines.db.convert import record_values
 from deadlines.db.models import DeadlineRow, DraftRow, ElectionRow, NoticeRow
-from deadlines.db.store import audit, live_rulebook, notice_seen, store_notice
+from deadlines.db.rulesync import live_rulebook
+from deadlines.db.store import notice_seen, store_notice
 from deadlines.errors import DeadlinesError, NotFound
 from deadlines.extract import ExtractedNotice
 from deadlines.extract.reconcile import Match, guess_election, reconcile

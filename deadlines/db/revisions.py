@@ -14,21 +14,21 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from deadlines.corrections import Dates
+from deadlines.db.audit import audit
+from deadlines.db.convert import row_span, span_text
 from deadlines.db.feeddata import feed_paths
 from deadlines.db.models import DraftRow, OutboxRow, RuleRevision
-from deadlines.db.store import (
+from deadlines.db.rulesync import (
     Change,
-    audit,
     latest_revisions,
     planned_values,
     row_changed,
-    row_span,
     rule_rows,
-    span_text,
     sync_elections,
 )
 from deadlines.db.told import correction_recipients
 from deadlines.errors import DeadlinesError, NotFound
+from deadlines.outbox_state import OPEN
 from deadlines.rules.edit import Key, replaced
 from deadlines.rules.evaluate import evaluate_election
 from deadlines.rules.model import RuleBook
@@ -136,7 +136,7 @@ def preview(*, session: Session, kind: str, key: str, document: dict[str, Any], 
             .select_from(OutboxRow)
             .where(
                 col(OutboxRow.deadline_id).in_(changed_ids),
-                col(OutboxRow.state).in_(("pending", "retry")),
+                col(OutboxRow.state).in_(OPEN),
             )
         ).one()
         # Exactly whom publishing will write to: everyone whose last-told dates will differ.

@@ -11,8 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, delete, select, update
 
+from deadlines.db.audit import audit
 from deadlines.db.models import StaffSession, StaffUser
-from deadlines.db.store import audit
 from deadlines.errors import DeadlinesError
 
 ROLES = ("editor", "viewer")

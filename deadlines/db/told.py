@@ -16,6 +16,7 @@ from deadlines.corrections import UNKNOWN, Dates, owed
 from deadlines.corrections import Told as ToldFact
 from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription, Told
 from deadlines.db.types import UTCDateTime
+from deadlines.outbox_state import Kind
 
 _TOLD = Told.__table__  # type: ignore[attr-defined]
 _VALUES = ("opens", "closes", "opens_time", "closes_time")
@@ -51,12 +52,12 @@ _PICKED = sa_select(
     case((_SAME, _D.c.status), else_=literal(UNKNOWN)),
     _O.c.close_at,
     bindparam("now", type_=UTCDateTime),
-).where(_O.c.id.in_(_IDS), _O.c.kind == "reminder", _D.c.id == _O.c.deadline_id)
+).where(_O.c.id.in_(_IDS), _O.c.kind == Kind.REMINDER, _D.c.id == _O.c.deadline_id)
 _COLUMNS = ["subscriber_id", "deadline_id", "outbox_id", "revision", *_VALUES, "status", "close_at", "at"]
 # Built once per dialect: this runs for every batch of sends.
 _REMEMBER = {d: _on_conflict(_insert(d).from_select(_COLUMNS, _PICKED)) for d in ("sqlite", "postgresql")}
 _CORRECTIONS = sa_select(_O.c.id, _O.c.subscriber_id, _O.c.payload).where(
-    _O.c.id.in_(_IDS), _O.c.kind == "correction"
+    _O.c.id.in_(_IDS), _O.c.kind == Kind.CORRECTION
 )
 
 

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from deadlines.db.audit import audit
 from deadlines.db.models import Subscriber, Subscription
-from deadlines.db.store import audit
 from deadlines.errors import DeadlinesError
 from deadlines.reminders.subscribers import (
     SubscriberError,

@@ -16,8 +16,8 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select, update
 
+from deadlines.db.audit import audit
 from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription, Told
-from deadlines.db.store import audit
 from deadlines.db.types import UTCDateTime
 from deadlines.errors import DeadlinesError, NotFound
 from deadlines.records import AUDIENCES, LANGUAGES

@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import Session, col, select, update
 
 from deadlines.db import service_state
+from deadlines.db.audit import audit
 from deadlines.db.models import OutboxRow, Subscriber
-from deadlines.db.store import audit
 from deadlines.errors import DeadlinesError, NotFound
 from deadlines.reminders.results import SUPPRESSED
 from deadlines.reminders.subscribers import normalise_email

@@ -18,7 +18,7 @@ from deadlines.db.revisions import (
     publish,
     revision_document,
 )
-from deadlines.db.store import latest_revisions, live_rulebook
+from deadlines.db.rulesync import latest_revisions, live_rulebook
 from deadlines.errors import NotFound, RuleError, RuleErrors
 from deadlines.rules.edit import RULE_FORM_FIELDS, OverrideInput, edit_election, edit_rule, field_errors
 from deadlines.web.admin.auth import Form, Staff
