@@ -68,3 +68,47 @@ class StorageError(DeadlinesError):
 
 class RulesConflict(DeadlinesError):
     """Rule files would undo edits staff made in the console; needs --force."""
+
+
+class TokenError(DeadlinesError):
+    """A link token that is malformed, forged, expired or for another purpose."""
+
+    status = 400
+
+
+class SubscriberError(DeadlinesError):
+    """Bad sign-up or import data: `field` names the form field (or CSV column) at fault."""
+
+    def __init__(self, message: str, *, field: str, value: object = None) -> None:
+        self.field = field
+        self.value = value
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class NotSuppressed(DeadlinesError):
+    """The address is not suppressed: nothing to bring back."""
+
+
+class HeaderInjection(DeadlinesError):
+    """A header value carried a line break."""
+
+
+class BadFeedOption(DeadlinesError):
+    """A feed was asked for with an option it does not have."""
+
+    status = 400
+
+
+class StaleRevision(DeadlinesError):
+    """Someone published another revision since the preview was made."""
+
+    status = 409
+
+
+class ReviewError(DeadlinesError):
+    """A draft cannot be approved or edited as asked; the message says why."""
+
+
+class StaffError(DeadlinesError):
+    """A bad username, password or role; the message names which."""

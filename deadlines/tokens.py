@@ -9,16 +9,10 @@ import hmac
 import json
 from datetime import datetime, timedelta
 
-from deadlines.errors import DeadlinesError
+from deadlines.errors import TokenError as TokenError
 
 PURPOSES = ("confirm", "unsubscribe", "preferences")
 _INVALID = "this link is not valid; ask for a new one"
-
-
-class TokenError(DeadlinesError):
-    """A link token that is malformed, forged, expired or for another purpose."""
-
-    status = 400
 
 
 def _b64(data: bytes) -> str:

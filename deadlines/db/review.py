@@ -20,16 +20,13 @@ from deadlines.db.convert import record_values
 from deadlines.db.models import DeadlineRow, DraftRow, ElectionRow, NoticeRow
 from deadlines.db.rulesync import live_rulebook
 from deadlines.db.store import notice_seen, store_notice
-from deadlines.errors import DeadlinesError, NotFound
+from deadlines.errors import NotFound
+from deadlines.errors import ReviewError as ReviewError
 from deadlines.extract import ExtractedNotice
 from deadlines.extract.reconcile import Match, guess_election, reconcile
 from deadlines.records import AUDIENCES, DeadlineRecord
 from deadlines.rules import evaluate_election
 from deadlines.rules.model import Election
-
-
-class ReviewError(DeadlinesError):
-    """A draft cannot be approved or edited as asked; the message says why."""
 
 
 @dataclass

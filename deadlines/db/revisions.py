@@ -27,17 +27,12 @@ from deadlines.db.rulesync import (
     sync_elections,
 )
 from deadlines.db.told import correction_recipients
-from deadlines.errors import DeadlinesError, NotFound
+from deadlines.errors import NotFound
+from deadlines.errors import StaleRevision as StaleRevision
 from deadlines.outbox_state import OPEN
 from deadlines.rules.edit import Key, replaced
 from deadlines.rules.evaluate import evaluate_election
 from deadlines.rules.model import RuleBook
-
-
-class StaleRevision(DeadlinesError):
-    """Someone published another revision since the preview was made."""
-
-    status = 409
 
 
 @dataclass

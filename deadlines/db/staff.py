@@ -13,7 +13,7 @@ from sqlmodel import Session, col, delete, select, update
 
 from deadlines.db.audit import audit
 from deadlines.db.models import StaffSession, StaffUser
-from deadlines.errors import DeadlinesError
+from deadlines.errors import StaffError as StaffError
 
 ROLES = ("editor", "viewer")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -22,10 +22,6 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so a login takes as long either way and the
 # timing does not tell which usernames exist.
 _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
-
-
-class StaffError(DeadlinesError):
-    """A bad username, password or role; the message names which."""
 
 
 def check_new_account(username: str, password: str, role: str) -> None:

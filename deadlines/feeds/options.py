@@ -5,18 +5,12 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from deadlines.errors import DeadlinesError
+from deadlines.errors import BadFeedOption as BadFeedOption
 from deadlines.records import AUDIENCES, LANGUAGES
 
 MAX_ALARMS = 3
 MAX_ALARM = timedelta(days=90)
 _DURATION = re.compile(r"^P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
-
-
-class BadFeedOption(DeadlinesError):
-    """A feed was asked for with an option it does not have."""
-
-    status = 400
 
 
 def parse_alarms(value: str) -> tuple[timedelta, ...]:

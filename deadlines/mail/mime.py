@@ -15,11 +15,7 @@ from email.header import Header
 from email.utils import format_datetime
 from functools import lru_cache
 
-from deadlines.errors import DeadlinesError
-
-
-class HeaderInjection(DeadlinesError):
-    """A header value carried a line break."""
+from deadlines.errors import HeaderInjection as HeaderInjection
 
 
 @dataclass(frozen=True)

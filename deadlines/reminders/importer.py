@@ -70,7 +70,7 @@ def import_rows(
             zone = check_zone(row["timezone"])
             election = row["election"]
             if election not in known_elections:
-                raise SubscriberError(f"election: unknown election {election!r}")
+                raise SubscriberError(field="election", message=f"unknown election {election!r}")
             audiences = check_audiences(row["audiences"].replace(";", " ").split())
         except SubscriberError as e:
             report.errors.append(f"line {line}: {e}")

@@ -19,27 +19,24 @@ from sqlmodel import Session, col, delete, select, update
 from deadlines.db.audit import audit
 from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription, Told
 from deadlines.db.types import UTCDateTime
-from deadlines.errors import DeadlinesError, NotFound
+from deadlines.errors import NotFound
+from deadlines.errors import SubscriberError as SubscriberError
+from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.records import AUDIENCES, LANGUAGES
 from deadlines.reminders.triggers import TRIGGERS
 from deadlines.tokens import TokenError, make_token, read_token, token_subscriber
 
 # A confirmation email is not sent again to the same address within this time.
 RESEND_AFTER = timedelta(minutes=10)
-OPEN_STATES = ("pending", "retry", "sending")
-
-
-class SubscriberError(DeadlinesError):
-    """Bad sign-up or import data: the message names the field and value."""
 
 
 def normalise_email(value: str) -> str:
     if any(c in value for c in "\r\n\x00"):
-        raise SubscriberError("email: line breaks are not allowed in an address")
+        raise SubscriberError(field="email", message="line breaks are not allowed in an address")
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as e:
-        raise SubscriberError(f"email: {value.strip()!r} is not a valid address ({e})") from e
+        raise SubscriberError(field="email", message=f"{value.strip()!r} is not a valid address ({e})") from e
     return str(result.normalized).lower()
 
 
@@ -48,21 +45,23 @@ def check_zone(value: str) -> str:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise SubscriberError(
-            f"timezone: {value!r} is not an IANA time zone such as America/Los_Angeles"
+            f"{value!r} is not an IANA time zone such as America/Los_Angeles", field="timezone", value=value
         ) from e
     return value
 
 
 def check_language(value: str) -> str:
     if value not in LANGUAGES:
-        raise SubscriberError(f"language: {value!r}; expected one of {', '.join(LANGUAGES)}")
+        raise SubscriberError(field="language", message=f"{value!r}; expected one of {', '.join(LANGUAGES)}")
     return value
 
 
 def check_audiences(values: Sequence[str]) -> list[str]:
     for v in values:
         if v not in AUDIENCES:
-            raise SubscriberError(f"audiences: {v!r}; expected some of {', '.join(AUDIENCES)}")
+            raise SubscriberError(
+                field="audiences", message=f"{v!r}; expected some of {', '.join(AUDIENCES)}"
+            )
     return sorted(set(values))
 
 
@@ -71,7 +70,7 @@ def check_triggers(values: Sequence[str] | None) -> list[str] | None:
         return None
     for v in values:
         if v not in TRIGGERS:
-            raise SubscriberError(f"triggers: {v!r}; expected some of {', '.join(TRIGGERS)}")
+            raise SubscriberError(field="triggers", message=f"{v!r}; expected some of {', '.join(TRIGGERS)}")
     return [t for t in TRIGGERS if t in values]
 
 
@@ -105,10 +104,10 @@ def _upsert_subscriptions(session: Session, subscriber_id: int, request: SignUp,
 
 def validate_sign_up(request: SignUp, known_elections: Sequence[str]) -> SignUp:
     if not request.elections:
-        raise SubscriberError("elections: choose at least one election")
+        raise SubscriberError(field="elections", message="choose at least one election")
     for e in request.elections:
         if e not in known_elections:
-            raise SubscriberError(f"elections: unknown election {e!r}")
+            raise SubscriberError(field="elections", message=f"unknown election {e!r}")
     triggers = check_triggers(request.triggers)
     return SignUp(
         email=normalise_email(request.email),
@@ -221,7 +220,7 @@ def queue_confirmation(
     session.add(subscriber)
     session.add(
         OutboxRow(
-            kind="confirmation", subscriber_id=subscriber.id, trigger="confirm", due_at=now, created_at=now
+            kind=Kind.CONFIRMATION, subscriber_id=subscriber.id, trigger="confirm", due_at=now, created_at=now
         )
     )
     return True
@@ -304,8 +303,8 @@ def update_preferences(
     session.exec(
         delete(OutboxRow).where(
             col(OutboxRow.subscriber_id) == subscriber.id,
-            col(OutboxRow.kind) == "reminder",
-            col(OutboxRow.state).in_(("pending", "retry")),
+            col(OutboxRow.kind) == Kind.REMINDER,
+            col(OutboxRow.state).in_(OPEN),
         )
     )
     for sub in subscriptions_of(session=session, subscriber_id=subscriber.id):
@@ -347,8 +346,8 @@ def unsubscribe_subscriber(*, session: Session, subscriber: Subscriber, now: dat
         )
     session.exec(
         update(OutboxRow)
-        .where(col(OutboxRow.subscriber_id) == subscriber.id, col(OutboxRow.state).in_(("pending", "retry")))
-        .values(state="cancelled", last_error="unsubscribed")
+        .where(col(OutboxRow.subscriber_id) == subscriber.id, col(OutboxRow.state).in_(OPEN))
+        .values(state=State.CANCELLED, last_error="unsubscribed")
     )
 
 

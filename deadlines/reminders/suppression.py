@@ -11,13 +11,10 @@ from sqlmodel import Session, col, select, update
 from deadlines.db import service_state
 from deadlines.db.audit import audit
 from deadlines.db.models import OutboxRow, Subscriber
-from deadlines.errors import DeadlinesError, NotFound
+from deadlines.errors import NotFound
+from deadlines.errors import NotSuppressed as NotSuppressed
 from deadlines.reminders.results import SUPPRESSED
 from deadlines.reminders.subscribers import normalise_email
-
-
-class NotSuppressed(DeadlinesError):
-    """The address is not suppressed: nothing to bring back."""
 
 
 def unsuppress(*, session: Session, email: str, actor: str, now: datetime) -> Subscriber:
