@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from deadlines.db.engine import make_engine
 from deadlines.db.models import AuditEntry, DeadlineRow, DraftRow, NoticeRow, RuleRevision
+from deadlines.rules import load_rules
 from tests.conftest import RULES_DIR, SAMPLE_NOTICE, Cli, cli_env, deadlines_command
 from tests.test_rules_published_dates import NA22
 
@@ -92,7 +93,7 @@ def test_unknown_election_is_a_one_line_error(run_sqlite: Cli) -> None:
 
 def test_rules_check(run_sqlite: Cli, tmp_path: Path) -> None:
     ok = run_sqlite("rules", "check")
-    assert ok.exit_code == 0 and "3 rule sets" in ok.output
+    assert ok.exit_code == 0 and "5 rule sets" in ok.output and "7 elections" in ok.output
     bad = tmp_path / "bad"
     shutil.copytree(RULES_DIR, bad)
     path = bad / "kr-national-assembly.toml"
@@ -112,12 +113,16 @@ def test_apply_is_idempotent_and_audited(run: Cli) -> None:
     assert run("init").exit_code == 0
     first = run("rules", "apply")
     assert first.exit_code == 0, first.output
-    assert "applied: 36 created" in first.output
+    # One record per rule of each election's rule set; one revision per rule set and election.
+    book = load_rules(RULES_DIR)
+    records = sum(len(book.rulesets[e.ruleset].rules) for e in book.elections.values())
+    documents = len(book.rulesets) + len(book.elections)
+    assert f"applied: {records} created" in first.output
     second = run("rules", "apply")
     assert second.exit_code == 0 and "no changes" in second.output
-    assert count(url, DeadlineRow) == 36
-    assert count(url, RuleRevision) == 5
-    assert count(url, AuditEntry) == 36 + 5
+    assert count(url, DeadlineRow) == records
+    assert count(url, RuleRevision) == documents
+    assert count(url, AuditEntry) == records + documents
 
 
 def test_apply_moves_dates_bumps_revision_and_cancels_removed(run: Cli, tmp_path: Path) -> None:
@@ -170,9 +175,14 @@ def test_bad_rules_change_nothing(run: Cli, tmp_path: Path) -> None:
     listed = json.loads(run("list", "--json").output)
     assert {d["closes"] for d in listed["deadlines"] if d["id"] == "election-day"} == {
         "2024-04-10",
+        "2026-06-03",
+        "2027-04-07",
+        "2027-10-06",
         "2028-04-12",
+        "2030-03-27",
+        "2030-06-12",
     }
-    assert count(url, RuleRevision) == 5
+    assert count(url, RuleRevision) == 12
 
 
 def test_console_edit_is_not_undone_without_force(run: Cli) -> None:

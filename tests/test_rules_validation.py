@@ -75,7 +75,13 @@ def test_valid_files_load(tmp_path: Path) -> None:
 
 def test_shipped_rule_files_all_load() -> None:
     book = load_rules(RULES_DIR)
-    assert set(book.rulesets) == {"kr-national-assembly", "kr-presidential", "kr-presidential-vacancy"}
+    assert set(book.rulesets) == {
+        "kr-national-assembly",
+        "kr-presidential",
+        "kr-presidential-vacancy",
+        "kr-local",
+        "kr-by-election",
+    }
     assert {"kr-2024-national-assembly", "kr-2028-national-assembly"} <= set(book.elections)
     for rs in book.rulesets.values():
         for rule in rs.rules:

@@ -23,6 +23,37 @@ def _in_range(day: date | None, where: RuleError) -> date | None:
     return day
 
 
+def _rule_anchors(rs: RuleSet, anchors: Mapping[str, date], election_id: str) -> dict[str, date]:
+    """The days of rules other rules count from (`campaign-period.opens`), computed in the order
+    they are needed; the loader has refused unknown rules and cycles."""
+    known = dict(anchors)
+    wanted = {
+        off.anchor
+        for r in rs.rules
+        for off in (r.opens, r.closes)
+        if off is not None and off.rule is not None
+    }
+
+    def resolve(name: str, depth: int = 0) -> None:
+        if name in known or depth > len(rs.rules):
+            return
+        rule_id, part = name.split(".", 1)
+        rule = rs.rule(rule_id)
+        if rule is None:
+            return
+        off = rule.closes if part == "closes" else rule.opens
+        if off is None:
+            return
+        if off.rule is not None:
+            resolve(off.anchor, depth + 1)
+        field = "on" if rule.kind == "event" else part
+        known[name] = _day(off, known, rs, rule, election_id, field)
+
+    for name in sorted(wanted):
+        resolve(name)
+    return known
+
+
 def _day(
     offset: Offset, anchors: Mapping[str, date], rs: RuleSet, rule: Rule, election_id: str, field: str
 ) -> date:
@@ -67,9 +98,19 @@ def evaluate(
     """Compute every deadline of one election. Pure: no clock, no I/O."""
     by_rule = {o.rule: o for o in overrides}
     records: list[DeadlineRecord] = []
+    anchors = _rule_anchors(ruleset, anchors, election_id)
     for rule in ruleset.rules:
         opens = _day(rule.opens, anchors, ruleset, rule, election_id, "opens") if rule.opens else None
+        bound = anchors.get(rule.not_before.anchor) if rule.not_before else None
+        later = None
+        if opens is not None and bound is not None and rule.not_before is not None:
+            # A not_before anchor the election does not give (a what-if) leaves the usual offset.
+            floor = _day(rule.not_before, anchors, ruleset, rule, election_id, "not_before")
+            if floor > opens:
+                opens, later = floor, str(rule.not_before)
         closes = _day(rule.closes, anchors, ruleset, rule, election_id, "closes") if rule.closes else None
+        if later and rule.kind == "event":
+            closes = opens
         source: dict[str, object] = {
             "type": "rule",
             "file": f"rules/{Path(ruleset.file).name}" if ruleset.file else None,
@@ -80,6 +121,10 @@ def evaluate(
             "opens": str(rule.opens) if rule.opens else None,
             "closes": str(rule.closes) if rule.closes else None,
         }
+        if rule.not_before is not None:
+            source["not_before"] = str(rule.not_before)
+            if later:
+                source["opened_by"] = later
         override = by_rule.get(rule.id)
         if override:
             bad_override = RuleError(

@@ -17,8 +17,9 @@ ELECTIONS_FILE = "elections.toml"
 def _typed_election(document: Mapping[str, Any]) -> dict[str, Any]:
     """Stored documents keep dates as ISO strings; TOML has a date type, and files use it."""
     out = copy.deepcopy(dict(document))
-    if isinstance(out.get("day"), str):
-        out["day"] = date.fromisoformat(out["day"])
+    for key in ("day", "term_ends"):
+        if isinstance(out.get(key), str):
+            out[key] = date.fromisoformat(out[key])
     if isinstance(out.get("anchors"), dict):
         out["anchors"] = {
             k: date.fromisoformat(v) if isinstance(v, str) else v for k, v in out["anchors"].items()

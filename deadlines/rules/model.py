@@ -15,8 +15,11 @@ ANCHOR_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOLIDAY_POLICIES: tuple[str, ...] = ("none", "next-business-day", "previous-business-day")
 
+# Parts of another rule an offset may count from: `campaign-period.opens-90`.
+RULE_PARTS: tuple[str, ...] = ("opens", "closes", "on")
 _OFFSET = re.compile(
-    r"^\s*(?P<anchor>[A-Za-z][A-Za-z0-9_]*)\s*(?P<sign>[+-])\s*(?P<days>\d{1,4})"
+    r"^\s*(?P<anchor>[A-Za-z][A-Za-z0-9_]*|[a-z0-9]+(?:-[a-z0-9]+)*\.(?:opens|closes|on))"
+    r"\s*(?P<sign>[+-])\s*(?P<days>\d{1,4})"
     r"(?:\s+(?P<time>\d{1,2}:\d{2}))?\s*$"
 )
 _TIME = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
@@ -47,9 +50,18 @@ class Offset:
     def parse(cls, text: str) -> Offset:
         m = _OFFSET.match(text)
         if not m:
-            raise ValueError(f"expected an offset like 'E-150', 'cause+0' or 'E+0 18:00', got {text!r}")
+            raise ValueError(
+                "expected an offset like 'E-150', 'cause+0', 'E+0 18:00' or"
+                f" 'campaign-period.opens-90', got {text!r}"
+            )
         days = int(m["days"]) * (-1 if m["sign"] == "-" else 1)
         return cls(anchor=m["anchor"], days=days, time=parse_time(m["time"]) if m["time"] else None)
+
+    @property
+    def rule(self) -> tuple[str, str] | None:
+        """(rule id, part) when this offset counts from another rule's day, else None."""
+        rule_id, dot, part = self.anchor.partition(".")
+        return (rule_id, part) if dot else None
 
     def __str__(self) -> str:
         sign = "-" if self.days < 0 else "+"
@@ -69,7 +81,25 @@ class Rule:
     description: Mapping[str, str] = field(default_factory=dict)
     local_time: bool = False
     holiday_policy: str | None = None
+    # The later of two: the first day (opens, or on) never falls before this one (by-elections:
+    # preliminary registration opens at the usual offset or on the cause's day, whichever is later).
+    not_before: Offset | None = None
     line: int | None = None
+
+
+ELECTION_DAY_METHODS: tuple[str, ...] = ("term-end", "by-election", "announced")
+GENERAL_KINDS: tuple[str, ...] = ("national-assembly", "local", "presidential", "presidential-vacancy")
+OFFICES: tuple[str, ...] = ("head", "council", "assembly")
+
+
+@dataclass(frozen=True)
+class ElectionDayRule:
+    """How a rule set's election day follows from the law (Art. 34, 35, 203)."""
+
+    method: str  # term-end, by-election or announced
+    citation: str
+    days_before: int | None = None  # term-end: first Wednesday on or after term end minus N days
+    general: str | None = None  # which general election this is, for the merging of by-elections
 
 
 @dataclass(frozen=True)
@@ -83,6 +113,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     anchors: tuple[str, ...] = ()
     subdivision: str | None = None
+    election_day: ElectionDayRule | None = None
     source_url: str | None = None
     file: str | None = None
     # The validated TOML tables in JSON form, as stored in the database's rule revisions.
@@ -111,6 +142,12 @@ class Election:
     anchors: Mapping[str, date] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
     aliases: tuple[str, ...] = ()
+    # A day computed from the law (term end or cause), not yet confirmed by staff.
+    provisional: bool = False
+    term_ends: date | None = None
+    office: str | None = None
+    # How a computed day was found, one line per step (Art. 34(2) shifts, Art. 203 merges).
+    day_steps: tuple[str, ...] = ()
     file: str | None = None
     line: int | None = None
     document: Mapping[str, Any] = field(default_factory=dict, compare=False)
