@@ -10,9 +10,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 
 from deadlines.cli import cli
+from deadlines.db import staff
 from deadlines.rules import RuleBook, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,20 @@ def deadlines_command() -> list[str]:
     """The installed `deadlines` console script, or `python -m deadlines` where there is none."""
     exe = Path(sys.executable).with_name("deadlines")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "deadlines"]
+
+
+# The hasher the service uses; tests/test_staff_passwords.py checks it and logs in with it.
+PRODUCTION_HASHER = staff._hasher
+# Argon2 at its cheapest: a production hash costs ~50 ms and 64 MiB, and the console tests make
+# hundreds of logins. Hashes carry their parameters, so verifying works across the two.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    staff._hasher = CHEAP_HASHER
+    yield
+    staff._hasher = PRODUCTION_HASHER
 
 
 @pytest.fixture(scope="session")

@@ -6,16 +6,13 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from deadlines.db.engine import make_engine
-from deadlines.db.staff import add_staff
 from deadlines.settings import Settings
 from deadlines.web.app import create_app
 from tests.reminder_helpers import prepare
@@ -56,21 +53,8 @@ class Site:
 
 
 def make_settings(db_url: str, tmp_path: Path, smtp_port: int = 2525, **overrides: Any) -> Settings:
-    settings = prepare(db_url, tmp_path, smtp_port, **overrides)
-    engine = make_engine(db_url)
-    with Session(engine) as session:
-        for role, password in PASSWORDS.items():
-            add_staff(
-                session=session,
-                username=role,
-                password=password,
-                role=role,
-                actor="test",
-                now=datetime.now(UTC),
-            )
-        session.commit()
-    engine.dispose()
-    return settings
+    """Settings of a site whose database has the shipped rules and an editor and a viewer."""
+    return prepare(db_url, tmp_path, smtp_port, staff=PASSWORDS, **overrides)
 
 
 @contextmanager
