@@ -50,10 +50,12 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from deadlines.cli import demo, feeds, notices, records, reminders, rules, staff
+    from deadlines.cli import demo, elections, feeds, notices, records, reminders, rules, staff
 
     cli.add_command(rules.init)
     cli.add_command(rules.rules)
+    rules.rules.add_command(elections.election_day)
+    rules.rules.add_command(elections.confirm_day)
     cli.add_command(notices.extract_command)
     cli.add_command(notices.ingest)
     cli.add_command(records.list_command)

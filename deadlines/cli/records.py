@@ -28,7 +28,11 @@ def list_command(ctx: Context, election_id: str | None, as_json: bool) -> None:
         echo_json(
             {
                 "deadlines": [
-                    {**record_to_json(record), "updated_at": row.updated_at.isoformat()}
+                    {
+                        **record_to_json(record),
+                        "provisional": elections[record.election_id].provisional,
+                        "updated_at": row.updated_at.isoformat(),
+                    }
                     for record, row in pairs
                 ]
             }
@@ -37,5 +41,7 @@ def list_command(ctx: Context, election_id: str | None, as_json: bool) -> None:
     for eid, e in elections.items():
         if election_id and eid != election_id:
             continue
-        click.echo(f"{e.name_en} ({eid}), election day {e.day} [{e.status}]")
+        click.echo(
+            f"{e.name_en} ({eid}), election day {e.day}{' (provisional)' if e.provisional else ''} [{e.status}]"
+        )
         print_records([r for r, _row in pairs if r.election_id == eid])

@@ -23,13 +23,14 @@ from deadlines.feeds.publish import FileChange, build_all, publish
 def load_feed_data(*, session: Session) -> FeedData:
     elections = session.exec(select(ElectionRow).where(ElectionRow.status == "active")).all()
     infos = tuple(
-        ElectionInfo(e.id, {"en": e.name_en, "ko": e.name_ko}, e.day, e.timezone)
+        ElectionInfo(e.id, {"en": e.name_en, "ko": e.name_ko}, e.day, e.timezone, e.provisional)
         for e in sorted(elections, key=lambda e: (e.day, e.id))
     )
     names = {e.id: e.name for e in infos}
+    provisional = {e.id for e in infos if e.provisional}
     rows = session.exec(select(DeadlineRow).where(DeadlineRow.election_id.in_(list(names)))).all()  # type: ignore[attr-defined]
     items = tuple(
-        FeedItem(row_to_record(row), row.updated_at, names[row.election_id])
+        FeedItem(row_to_record(row), row.updated_at, names[row.election_id], row.election_id in provisional)
         for row in sorted(rows, key=lambda r: (r.election_id, r.slug))
     )
     return FeedData(infos, items)

@@ -50,6 +50,8 @@ class ElectionRow(SQLModel, table=True):
     anchors: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default="active", max_length=16)
+    # The day was computed from the law (term end or cause) and staff have not confirmed it.
+    provisional: bool = False
     updated_at: datetime = _when()
 
 

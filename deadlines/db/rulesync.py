@@ -190,6 +190,7 @@ def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: 
         "anchors": {k: v.isoformat() for k, v in e.anchors.items()},
         "aliases": list(e.aliases),
         "status": "active",
+        "provisional": e.provisional,
     }
     row = session.get(ElectionRow, election_id)
     if row is None:

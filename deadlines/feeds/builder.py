@@ -29,6 +29,8 @@ class FeedItem:
     record: DeadlineRecord
     updated_at: datetime
     election_name: Mapping[str, str]
+    # The election day is computed from the law and not yet confirmed: dates may still move.
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,12 @@ def _description(item: FeedItem, options: FeedOptions, url: str) -> str:
         lines.append(("Law: " if lang == "en" else "근거: ") + f"{law}, {source['citation']}".strip(", "))
     if r.status == "cancelled":
         lines.append("This deadline was withdrawn." if lang == "en" else "이 일정은 취소되었습니다.")
+    elif item.provisional:
+        lines.append(
+            "Provisional: the election day is computed from the law and not yet announced."
+            if lang == "en"
+            else "잠정: 선거일은 법에 따라 계산한 날이며 아직 공고되지 않았습니다."
+        )
     lines.append(("Election: " if lang == "en" else "선거: ") + item.election_name.get(lang, r.election_id))
     lines.append(url)
     return "\n".join(lines)
@@ -124,7 +132,8 @@ def _event(item: FeedItem, part: Part, options: FeedOptions) -> Event:
     event.add("url", url)
     event.add("categories", list(r.audiences))
     event.add("transp", "TRANSPARENT")
-    event.add("status", "CANCELLED" if r.status == "cancelled" else "CONFIRMED")
+    confirmed = "TENTATIVE" if item.provisional else "CONFIRMED"
+    event.add("status", "CANCELLED" if r.status == "cancelled" else confirmed)
     event.add("sequence", r.revision)
     event.add("last-modified", item.updated_at.astimezone(UTC))
     if r.status != "cancelled":

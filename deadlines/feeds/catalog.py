@@ -22,6 +22,7 @@ class ElectionInfo:
     name: Mapping[str, str]
     day: date
     timezone: str
+    provisional: bool = False  # the day is computed from the law, not yet confirmed
 
 
 @dataclass(frozen=True)
