@@ -6,6 +6,7 @@ characters after it), so it costs the same on a 2 MB page as on a short notice.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -84,6 +85,9 @@ _ELIGIBILITY_BEFORE = re.compile(
 _ELIGIBILITY_AFTER = re.compile(
     r"\s*(?:\([^)]{0,12}\))?\s*(?:이전|이후|까지|생|에)?\s*(?:에\s*)?(?:출생|태어난|생일)"
 )
+# Every eligibility and statistic phrase before a date holds one of these (case folded).
+_ELIGIBILITY_HINT = re.compile(r"(?i:born|birth|1[6-9]|생년월일)")
+_STATISTIC_HINT = re.compile(r"(?i:as\s|compared|week)")
 _PAST = re.compile(
     r"(?i:\b(?:was|were|had\s+been|has\s+been)\s+(?:held|conducted|carried\s+out|completed|announced|published)\b"
     r"|(?<!be\s)(?<!being\s)\bheld\b|\btook\s+place\b)"
@@ -119,10 +123,9 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     # end-anchored search short.
     before = before[-TAIL:]
     clause = clause[-(TAIL * 2) :]
-    if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
-        return Cues("eligibility", True)
-    if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
-        return Cues("statistic", True)
+    not_record = _not_record(before, after)
+    if not_record is not None:
+        return Cues(not_record, True)
     if _HOURS_AFTER.match(after) or _EN_HOURS_BEFORE.search(before) or _EN_HOURS_AFTER.match(after):
         return Cues("event", True)
     if _NAMES_ELECTION.match(after) and not _DEADLINE_BEFORE.search(before):
@@ -173,10 +176,17 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
 
 def is_not_record(before: str, after: str) -> Reading | None:
     """For a range or pair: statistics ("as of 1 to 5 May") and birth-date limits are not records."""
-    before = before[-TAIL:]
-    if _ELIGIBILITY_BEFORE.search(before) or _ELIGIBILITY_AFTER.match(after):
+    return _not_record(before[-TAIL:], after)
+
+
+def _not_record(before: str, after: str) -> Reading | None:
+    # Literal hints first: most dates have none of these words before them, and the end-anchored
+    # searches are the costly part of reading a date's words.
+    hinted = _ELIGIBILITY_HINT.search(before) is not None
+    if (hinted and _ELIGIBILITY_BEFORE.search(before)) or _ELIGIBILITY_AFTER.match(after):
         return "eligibility"
-    if _STATISTIC_BEFORE.search(before) or _STATISTIC_AFTER.match(after):
+    hinted = _STATISTIC_HINT.search(before) is not None
+    if (hinted and _STATISTIC_BEFORE.search(before)) or _STATISTIC_AFTER.match(after):
         return "statistic"
     return None
 
@@ -189,6 +199,19 @@ def follows_since(before: str) -> bool:
     return _SINCE.search(before[-TAIL:]) is not None
 
 
-def audiences(text: str) -> tuple[str, ...]:
-    found = {m.lastgroup for m in _AUDIENCES.finditer(text.lower())}
+def _audiences_in(text: str) -> set[str | None]:
+    return {m.lastgroup for m in _AUDIENCES.finditer(text.lower())}
+
+
+@functools.lru_cache(maxsize=256)
+def _context_audiences(context: str) -> frozenset[str | None]:
+    return frozenset(_audiences_in(context))
+
+
+def audiences(text: str, context: str = "") -> tuple[str, ...]:
+    """Who a sentence is for, from its words and its notice's headline (`context`, the same for
+    every sentence of a notice, so read once)."""
+    found = _audiences_in(text)
+    if context:
+        found |= _context_audiences(context)
     return tuple(name for name in _AUDIENCE_ORDER if name in found) or ("all",)

@@ -81,24 +81,26 @@ def _mrel(word: str | None) -> Relative:
 _OFFSETS = {"오늘": 0, "내일": 1, "모레": 2, "글피": 3}
 
 
-def _mention(name: str, m: re.Match[str]) -> DateMention | None:
+def _mention(name: str, m: re.Match[str], real: str, base: int) -> DateMention | None:
+    """The date a pattern matched in a sealed copy of `real` that starts at `base` (see find_dates_in)."""
     g = m.groupdict()
-    start, text = m.start(), m.group(0)
+    start, end, text = m.start() + base, m.end() + base, m.group(0)
     if name == "en-weekday":
-        start = m.start("wdonly")
-        return DateMention(start, m.end(), 0, 0, None, weekday_of(g), m.group("wdonly"), relative="forward")
+        start = m.start("wdonly") + base
+        return DateMention(start, end, 0, 0, None, weekday_of(g), m.group("wdonly"), relative="forward")
     if name == "ko-ymd":
-        prefix = _KO_YEAR_BEFORE.search(m.string, max(0, start - 14), start)
+        # Read from the real text, as a scan of this sentence alone would.
+        prefix = _KO_YEAR_BEFORE.search(real, max(0, start - 14), start)
         if prefix is not None:
             g = {**g, **{k: v for k, v in prefix.groupdict().items() if v}}
-            start, text = prefix.start(), m.string[prefix.start() : m.end()]
+            start, text = prefix.start(), real[prefix.start() : end]
     year, two_digit = year_of(g)
     relative: Relative = _YREL.get(g.get("yrel") or "", "") or _mrel(g.get("mrel"))
     if name == "ko-month-end":
         month = int(g["m"]) if g.get("m") else 0
         if month > 12:
             return None
-        return DateMention(start, m.end(), month, 0, None, None, text, relative or "", month_end=True)
+        return DateMention(start, end, month, 0, None, None, text, relative or "", month_end=True)
     month_text = g.get("m") or g.get("m2")
     if g.get("mon"):
         month = _month_of(g["mon"] or "")
@@ -116,7 +118,7 @@ def _mention(name: str, m: re.Match[str]) -> DateMention | None:
         return None
     return DateMention(
         start,
-        m.end(),
+        end,
         month,
         day,
         year,
@@ -139,21 +141,27 @@ def _longest_first(found: list[DateMention]) -> list[DateMention]:
     return kept
 
 
-# Where dates can be: digits, and the ordinal words of "May third". Patterns run only in windows
-# around these, which keeps long stretches of prose from being scanned fourteen times.
-_TRIGGER = re.compile(
-    r"\d+|(?:[Ff]ir|[Ss]ec|[Tt]hir|[Ff]our|[Ff]if|[Ss]ix|[Ss]even|[Ee]igh|[Nn]in|[Tt]en|[Ee]lev|[Tt]wel|[Tt]wen)"
-    r"[a-z-]*(?:st|nd|rd|th)\b"
+# Where dates can be. Patterns run only in windows around these, which keeps long stretches of
+# prose from being scanned a dozen times. Each trigger starts with a character class, so the regex
+# engine skips to candidates in C instead of trying the whole pattern at every position.
+_DIGITS = re.compile(r"\d+")
+# The ordinal words of "May third", for the "-word" patterns alone.
+_ORDINAL_WORD = re.compile(
+    r"[FfSsTtEeNn](?i:(?<=f)(?:ir|our|if)|(?<=s)(?:ec|ix|even)|(?<=t)(?:hir|en|wel|wen)|(?<=e)(?:igh|lev)"
+    r"|(?<=n)in)[a-z-]*(?:st|nd|rd|th)\b"
 )
+# A weekday alone ("closes Thursday"): the cue words stand before it, so its window reaches back.
+_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
 _MARGIN = 30
-# Dates written without digits at all: weekdays alone and month ends.
-_NO_DIGIT_PATTERNS = {"en-weekday", "ko-month-end"}
+_WEEKDAY_REACH = (48, 40)
 
 
-def _windows(text: str, start: int, stop: int) -> list[tuple[int, int]]:
+def _windows(
+    text: str, start: int, stop: int, trigger: re.Pattern[str], before: int = _MARGIN, after: int = _MARGIN
+) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
-    for m in _TRIGGER.finditer(text, start, stop):
-        lo, hi = max(start, m.start() - _MARGIN), min(stop, m.end() + _MARGIN)
+    for m in trigger.finditer(text, start, stop):
+        lo, hi = max(start, m.start() - before), min(stop, m.end() + after)
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], hi)
         else:
@@ -210,29 +218,124 @@ def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str]
     return wanted
 
 
+def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention]:
+    """Every match of every date pattern in scan[lo:hi], overlapping ones included."""
+    digits = _windows(scan, lo, hi, _DIGITS)
+    if (
+        not digits
+        and scan.find("day", lo, hi) < 0
+        and scan.find("말", lo, hi) < 0
+        and _ORDINAL_WORD.search(scan, lo, hi) is None
+    ):
+        return []
+    found: list[DateMention] = []
+    for name, pattern in _wanted(scan, lo, hi):
+        if name == "en-weekday":
+            windows = _windows(scan, lo, hi, _WEEKDAY, *_WEEKDAY_REACH)
+        elif name == "ko-month-end":
+            windows = [(lo, hi)]
+        elif name.endswith("-word"):
+            windows = _windows(scan, lo, hi, _ORDINAL_WORD)
+        else:
+            windows = digits
+        for w_lo, w_hi in windows:
+            for m in pattern.finditer(scan, w_lo, w_hi):
+                mention = _mention(name, m, real, base)
+                if mention is not None:
+                    found.append(mention)
+    return found
+
+
+def _masks(scan: str, lo: int, hi: int, base: int) -> list[tuple[int, int]]:
+    """Addresses and numbers that only look like dates, in scan[lo:hi]."""
+    return [
+        (m.start() + base, m.end() + base)
+        for needs, pattern in NOT_DATES
+        if _present(scan, lo, hi, needs)
+        for m in pattern.finditer(scan, lo, hi)
+    ]
+
+
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Every single date written in text[start:end], in text order, none inside an address or number."""
     stop = len(text) if end is None else end
-    windows = _windows(text, start, stop)
-    if not windows and text.find("day", start, stop) < 0 and text.find("말", start, stop) < 0:
-        return []
-    found: list[DateMention] = []
-    for name, pattern in _wanted(text, start, stop):
-        for lo, hi in [(start, stop)] if name in _NO_DIGIT_PATTERNS else windows:
-            for m in pattern.finditer(text, lo, hi):
-                mention = _mention(name, m)
-                if mention is not None:
-                    found.append(mention)
-    mentions = _longest_first(found)
+    mentions = _longest_first(_scan(text, start, stop, text, 0))
     if not mentions:
         return []
-    masks = [
-        m.span()
-        for needs, pattern in NOT_DATES
-        if _present(text, start, stop, needs)
-        for m in pattern.finditer(text, start, stop)
-    ]
+    masks = _masks(text, start, stop, 0)
     return _outside(mentions, masks) if masks else mentions
+
+
+# Sentences are scanned together in chunks of about this many characters: one pass of each
+# pattern per chunk costs far less than one per sentence, most sentences being short.
+CHUNK = 4000
+# Stands in a sealed copy for the text between sentences: no pattern matches or looks across it,
+# so a chunk scan finds exactly what scanning each sentence alone would.
+SEAL = "\x00"
+
+
+def _sealed(text: str, spans: list[tuple[int, int]]) -> tuple[str, set[int]]:
+    """text[spans[0][0]:spans[-1][1]] with everything outside the spans replaced by SEAL, and
+    the sentences that must be scanned alone (cut mid-word from the next, with no space to seal)."""
+    base = spans[0][0]
+    pieces: list[str] = []
+    alone: set[int] = set()
+    pos = base
+    for n, (start, end) in enumerate(spans):
+        if start > pos:
+            pieces.append(SEAL * (start - pos))
+        piece = text[start:end]
+        if n + 1 < len(spans) and spans[n + 1][0] == end and piece:
+            # A long sentence cut at a space: its last character (the space) becomes the seal.
+            if piece[-1].isspace():
+                piece = piece[:-1] + SEAL
+            else:
+                alone.add(n)
+                alone.add(n + 1)
+        pieces.append(piece)
+        pos = end
+    return "".join(pieces), alone
+
+
+def find_dates_in(text: str, spans: list[tuple[int, int]]) -> list[list[DateMention]]:
+    """find_dates for each span of `spans` (sentences in text order, not overlapping), with the
+    patterns run once per chunk of neighbouring sentences instead of once per sentence."""
+    if not spans:
+        return []
+    base = spans[0][0]
+    scan, alone = _sealed(text, spans)
+    result: list[list[DateMention]] = []
+    i = 0
+    while i < len(spans):
+        j = i + 1
+        while j < len(spans) and spans[j][1] - spans[i][0] < CHUNK:
+            j += 1
+        lo, hi = spans[i][0] - base, spans[j - 1][1] - base
+        found = _scan(scan, lo, hi, text, base)
+        masks = _masks(scan, lo, hi, base) if found else []
+        # By end: a Korean year read back from the real text may start in the sentence before.
+        found.sort(key=lambda m: m.end)
+        masks.sort()
+        k = q = 0
+        for n in range(i, j):
+            start, end = spans[n]
+            mine: list[DateMention] = []
+            while k < len(found) and found[k].end <= end:
+                mine.append(found[k])
+                k += 1
+            while q < len(masks) and masks[q][0] < start:
+                q += 1
+            if n in alone or any(m.start < start for m in mine):
+                result.append(find_dates(text, start, end))
+                continue
+            if not mine:
+                result.append([])
+                continue
+            kept = _longest_first(mine)
+            near = [(a, b) for a, b in masks[q:] if a < end]
+            result.append(_outside(kept, near) if near else kept)
+        i = j
+    return result
 
 
 def _outside(mentions: list[DateMention], masks: list[tuple[int, int]]) -> list[DateMention]:

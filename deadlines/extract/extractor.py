@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from deadlines.errors import NoticeError
 from deadlines.extract import cues
+from deadlines.extract.dates import find_dates_in
 from deadlines.extract.document import Document, to_document
 from deadlines.extract.forms import MONTHS, DateExpression, DateMention
 from deadlines.extract.model import ExtractedKind, ExtractedNotice, ExtractedRecord
@@ -79,12 +80,19 @@ class _NoticeExtractor:
         self.year_hint: int | None = None
 
     def sentence_records(
-        self, s_start: int, s_end: int, context_text: str, skip: list[tuple[int, int]]
+        self,
+        s_start: int,
+        s_end: int,
+        context_text: str,
+        skip: list[tuple[int, int]],
+        mentions: list[DateMention],
     ) -> list[ExtractedRecord]:
+        if not mentions:
+            return []
         text = self.text
-        expressions = [
-            e for e in find_expressions(text, s_start, s_end) if not any(a <= e.start < b for a, b in skip)
-        ]
+        expressions = find_expressions(text, s_start, s_end, mentions)
+        if skip:
+            expressions = [e for e in expressions if not any(a <= e.start < b for a, b in skip)]
         if not expressions:
             return []
         quote_start, quote_end = strip_span(text, s_start, s_end)
@@ -93,7 +101,7 @@ class _NoticeExtractor:
         sentence = _Sentence(
             quote,
             (quote_start, quote_end),
-            cues.audiences(quote + " " + context_text),
+            cues.audiences(quote, context_text),
             find_zone(quote),
             times,
             row_label(text, quote_start, expressions[0].start, times),
@@ -320,13 +328,15 @@ def _extract_notice(
     start, end = span
     context = headline or ""
     head_records: list[ExtractedRecord] = []
-    if headline_span:
-        head_records = ex.sentence_records(headline_span[0], headline_span[1], "", skip)
-    body: list[ExtractedRecord] = []
     body_start = headline_span[1] if headline_span else start
+    spans = list(sentences(text, body_start, end))
+    found_dates = find_dates_in(text, ([headline_span] if headline_span else []) + spans)
+    if headline_span:
+        head_records = ex.sentence_records(headline_span[0], headline_span[1], "", skip, found_dates.pop(0))
+    body: list[ExtractedRecord] = []
     local_skip = [s for s in skip if s[1] > start and s[0] < end]
-    for s_start, s_end in sentences(text, body_start, end):
-        found = ex.sentence_records(s_start, s_end, context, local_skip)
+    for (s_start, s_end), mentions in zip(spans, found_dates, strict=True):
+        found = ex.sentence_records(s_start, s_end, context, local_skip, mentions)
         if found and headline_like(text, s_start, s_end, start):
             head_records += found
         else:

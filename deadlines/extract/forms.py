@@ -171,12 +171,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # A bare day where the words say it is one: "27일부터", "23일까지", "21일, 22일 양일간".
     _pattern(
         "ko-day",
-        r"(?<![\d월.])(?<!월\s)(?P<d>\d{1,2})\s*일(?:\s*\((?P<kwd>[월화수목금토일])\))?"
+        r"(?<![\d월.])(?<!월[\s\x00])(?P<d>\d{1,2})\s*일(?:\s*\((?P<kwd>[월화수목금토일])\))?"
         r"(?=\s*(?:부터|까지|[~～〜∼]|[,과와]\s*\d{1,2}\s*일))",
     ),
     _pattern(
         "ko-md-ctx",
-        r"(?:(?<=\()|(?<=\(\s))(?P<m>\d{1,2})\s*\.\s*(?P<d>\d{1,2})\s*\.\s*(?=\))"
+        r"(?:(?<=\()|(?<=\([\s\x00]))(?P<m>\d{1,2})\s*\.\s*(?P<d>\d{1,2})\s*\.\s*(?=\))"
         r"|(?<![\d.′'’‘`])(?P<m2>\d{1,2})\.\s+(?P<d2>\d{1,2})\.\s*(?=까지|부터|[~～〜∼])",
     ),
     # "closes Thursday", "by next Friday": a weekday alone, resolved after publication.
@@ -192,7 +192,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # Each kind of number that only looks like a date, with a literal it needs (checked with str.find
 # first, so most sentences run only the phone-number pattern).
 NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
-    (("://", "www."), re.compile(r"(?:https?://|www\.)\S++")),
+    (("://", "www."), re.compile(r"(?:https?://|www\.)[^\s\x00]++")),
     (("@",), re.compile(r"[\w.+-]++@[\w-]++\.\w+")),
     ((".",), re.compile(r"(?<![\w-])[\w-]++\.(?:pdf|hwp|hwpx|docx?|xlsx?|jpe?g|png|html?)\b")),
     (

@@ -140,10 +140,14 @@ def _pair_kind(a: DateMention, b: DateMention, pair: bool, before: str) -> Liter
     return ""
 
 
-def find_expressions(text: str, start: int = 0, end: int | None = None) -> list[DateExpression]:
-    """Dates of text[start:end] grouped into single dates, ranges and pairs, in text order."""
+def find_expressions(
+    text: str, start: int = 0, end: int | None = None, mentions: list[DateMention] | None = None
+) -> list[DateExpression]:
+    """Dates of text[start:end] grouped into single dates, ranges and pairs, in text order.
+    `mentions` are the sentence's dates when already found (`dates.find_dates_in`)."""
     stop = len(text) if end is None else end
-    mentions = find_dates(text, start, stop)
+    if mentions is None:
+        mentions = find_dates(text, start, stop)
     out: list[DateExpression] = []
     i = 0
     prev_end = start

@@ -15,8 +15,10 @@ class TimeMention:
 
 
 _TIME_PATTERNS = [
-    re.compile(r"(?<![\d:.])(?P<h>\d{1,2})(?:[:.](?P<min>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\b\.?", re.I),
-    re.compile(r"(?<![\d:./])(?P<h>[01]?\d|2[0-4]):(?P<min>[0-5]\d)(?![\d/])"),
+    # The English forms start with their first digit (the lookbehind reads the character before
+    # it), so the regex engine skips to digits in C instead of trying each position.
+    re.compile(r"(?P<h>\d(?<![\d:.]\d)\d?)(?:[:.](?P<min>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\b\.?", re.I),
+    re.compile(r"(?P<h>\d(?<![\d:./]\d)(?:(?<=[01])\d|(?<=2)[0-4])?):(?P<min>[0-5]\d)(?![\d/])"),
     re.compile(
         r"(?P<ko>오전|오후)?\s*(?<!\d)(?P<h>\d{1,2})\s*시(?!간|행|작|점|도|군|청|장|민|의회)(?:\s*(?P<min>\d{1,2})\s*분)?"
     ),
@@ -53,7 +55,10 @@ def find_times(text: str, start: int, end: int) -> list[TimeMention]:
     """Times of day in text[start:end], in text order; where two overlap, the longer wins."""
     found: list[TimeMention] = []
     for pattern, needs in zip(_TIME_PATTERNS, _NEEDS, strict=True):
-        if not any(text.find(n, start, end) >= 0 for n in needs):
+        for n in needs:
+            if text.find(n, start, end) >= 0:
+                break
+        else:
             continue
         for m in pattern.finditer(text, start, end):
             ok, value = _time_value(m)
