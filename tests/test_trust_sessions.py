@@ -5,7 +5,9 @@ not the owner; hostile login names get a 400, not a 500."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,14 +22,27 @@ from deadlines.db.staff import add_staff
 from deadlines.reminders.subscribers import SignUp, forget_subscriber, link_token, sign_up
 from deadlines.tokens import make_token
 from tests.reminder_helpers import ELECTION
-from tests.web_helpers import BASE, PASSWORDS, Site
+from tests.web_helpers import BASE, PASSWORDS, Site, make_settings, running_site
 
 NOW = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 
-def _set_clock(site: Site, moment: datetime) -> None:
-    # The app's one clock: the feed cache's, which the console and the link pages read.
-    site.client.app.cache.clock = lambda: moment  # type: ignore[attr-defined]
+class MovingClock:
+    """A clock for `create_app(settings, clock=...)` that stands still until the test moves it."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+def clocked_site(db_url: str, tmp_path: Path) -> Iterator[tuple[Site, MovingClock]]:
+    """The `site_any_db` site on a clock the test moves: logins, sessions and waits all read it."""
+    clock = MovingClock(NOW)
+    with running_site(make_settings(db_url, tmp_path), clock=clock) as site:
+        yield site, clock
 
 
 def _client(site: Site, address: str) -> TestClient:
@@ -109,13 +124,13 @@ def test_password_reset_from_the_command_line_ends_sessions(site: Site, run_sqli
     assert site.client.get("/admin/", follow_redirects=False).status_code == 303
 
 
-def test_a_session_expires(site: Site) -> None:
-    _set_clock(site, NOW)
+def test_a_session_expires(clocked_site: tuple[Site, MovingClock]) -> None:
+    site, clock = clocked_site
     site.login("editor")
     hours = site.settings.session_hours
-    _set_clock(site, NOW + timedelta(hours=hours) - timedelta(minutes=1))
+    clock.moment = NOW + timedelta(hours=hours) - timedelta(minutes=1)
     assert site.client.get("/admin/", follow_redirects=False).status_code == 200
-    _set_clock(site, NOW + timedelta(hours=hours, minutes=1))
+    clock.moment = NOW + timedelta(hours=hours, minutes=1)
     assert site.client.get("/admin/", follow_redirects=False).status_code == 303
 
 
@@ -329,9 +344,10 @@ def test_backoff_delay_grows_then_stops_at_the_cap(failures: int, seconds: int) 
     assert delay == timedelta(seconds=seconds)
 
 
-def test_failed_logins_slow_that_user_and_client_not_the_owner(site_any_db: Site) -> None:
-    site = site_any_db
-    _set_clock(site, NOW)
+def test_failed_logins_slow_that_user_and_client_not_the_owner(
+    clocked_site: tuple[Site, MovingClock],
+) -> None:
+    site, clock = clocked_site
     attacker, owner = _client(site, "203.0.113.66"), _client(site, "198.51.100.7")
     for _ in range(5):
         assert _login(attacker, "editor", "guess-password").status_code == 401
@@ -341,21 +357,21 @@ def test_failed_logins_slow_that_user_and_client_not_the_owner(site_any_db: Site
     assert _login(owner, "editor", PASSWORDS["editor"]).status_code == 303
     assert _login(attacker, "viewer", "guess-password").status_code == 401
     # After the wait, one more attempt is heard; each failure doubles the next wait.
-    _set_clock(site, NOW + timedelta(seconds=2))
+    clock.moment = NOW + timedelta(seconds=2)
     assert _login(attacker, "editor", "guess-password").status_code == 401
     assert _login(attacker, "editor", "guess-password").headers["retry-after"] == "4"
-    _set_clock(site, NOW + timedelta(seconds=6))
+    clock.moment = NOW + timedelta(seconds=6)
     assert _login(attacker, "editor", "guess-password").status_code == 401
     assert _login(attacker, "editor", "guess-password").headers["retry-after"] == "8"
     # The wait never passes the cap, however long the guessing goes on.
     moment = NOW + timedelta(seconds=6)
     for _ in range(12):
         moment += timedelta(minutes=16)
-        _set_clock(site, moment)
+        clock.moment = moment
         assert _login(attacker, "editor", "guess-password").status_code == 401
     assert int(_login(attacker, "editor", "guess-password").headers["retry-after"]) == 900
     # The owner's own success from that address clears its count.
-    _set_clock(site, moment + timedelta(minutes=15))
+    clock.moment = moment + timedelta(minutes=15)
     assert _login(attacker, "editor", PASSWORDS["editor"]).status_code == 303
     assert _login(attacker, "editor", "guess-password").status_code == 401
 

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
 
 from deadlines.db.models import OutboxRow, Subscriber, Subscription
 from deadlines.tokens import make_token
-from tests.web_helpers import ELECTION_2028, Site
+from tests.web_helpers import ELECTION_2028, Site, make_settings, running_site
 
 ELECTION_2024 = "kr-2024-national-assembly"
+BEFORE_2028 = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)  # the 2024 election held, the 2028 one ahead
 
 
-def test_home_page_lists_upcoming_elections_in_the_browsers_language(site: Site) -> None:
+def test_home_page_lists_upcoming_elections_in_the_browsers_language(sqlite_url: str, tmp_path: Path) -> None:
+    # On a pinned day, so the 2028 election stays "upcoming" after it has been held.
+    with running_site(make_settings(sqlite_url, tmp_path), clock=lambda: BEFORE_2028) as site:
+        _home_page_in_both_languages(site)
+
+
+def _home_page_in_both_languages(site: Site) -> None:
     en = site.client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     assert en.status_code == 200 and "Upcoming elections" in en.text and '<html lang="en">' in en.text
     assert "23rd National Assembly Election" in en.text

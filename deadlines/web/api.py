@@ -9,9 +9,8 @@ from pydantic import BaseModel, Field
 
 from deadlines.feeds.catalog import FeedData, FeedSpec
 from deadlines.records import DeadlineRecord, record_to_json
-from deadlines.settings import Settings
-from deadlines.web.feedcache import FeedCache
 from deadlines.web.links import feed_links
+from deadlines.web.site import SiteDep
 from deadlines.web.timeline import records_of
 
 
@@ -20,6 +19,9 @@ class ElectionPublic(BaseModel):
     name: dict[str, str] = Field(description="Name by language code (en, ko).")
     day: date = Field(description="Election day, a calendar date in the election's zone.")
     timezone: str = Field(description="IANA zone the law counts days in.", examples=["Asia/Seoul"])
+    provisional: bool = Field(
+        default=False, description="The day is computed from the law (term end, cause), not yet confirmed."
+    )
     deadlines_url: str
     feed_url: str = Field(description="iCalendar feed of every deadline, English.")
 
@@ -58,39 +60,41 @@ def _deadline(r: DeadlineRecord) -> DeadlinePublic:
     return DeadlinePublic.model_validate(record_to_json(r))
 
 
-def api_router(settings: Settings, cache: FeedCache) -> APIRouter:
-    router = APIRouter(prefix="/api", tags=["elections"])
-    base = settings.base_url.rstrip("/")
+router = APIRouter(prefix="/api", tags=["elections"])
 
-    def election(d: FeedData, election_id: str) -> ElectionPublic:
-        e = d.election(election_id)
-        if e is None:
-            raise HTTPException(status_code=404, detail=f"no election {election_id!r}")
-        return ElectionPublic(
-            id=e.id,
-            name=dict(e.name),
-            day=e.day,
-            timezone=e.timezone,
-            deadlines_url=f"{base}/api/elections/{e.id}/deadlines",
-            feed_url=feed_links(base, FeedSpec(e.id, None, "en").path)["url"],
-        )
 
-    @router.get("/elections", response_model=list[ElectionPublic], summary="Published elections")
-    def elections() -> list[ElectionPublic]:
-        """Every published election, soonest first."""
-        d = cache.current()
-        return [election(d, e.id) for e in d.elections]
-
-    @router.get(
-        "/elections/{election_id}/deadlines",
-        response_model=DeadlineList,
-        responses={404: {"model": Problem, "description": "No such election."}},
-        summary="Deadlines of one election",
+def election_public(d: FeedData, base_url: str, election_id: str) -> ElectionPublic:
+    """The API's view of one election of the snapshot; 404 when there is none by that id."""
+    e = d.election(election_id)
+    if e is None:
+        raise HTTPException(status_code=404, detail=f"no election {election_id!r}")
+    base = base_url.rstrip("/")
+    return ElectionPublic(
+        id=e.id,
+        name=dict(e.name),
+        day=e.day,
+        timezone=e.timezone,
+        provisional=e.provisional,
+        deadlines_url=f"{base}/api/elections/{e.id}/deadlines",
+        feed_url=feed_links(base, FeedSpec(e.id, None, "en").path)["url"],
     )
-    def deadlines(election_id: str) -> DeadlineList:
-        """All deadlines of the election, cancelled ones included (status tells)."""
-        d = cache.current()
-        info = election(d, election_id)
-        return DeadlineList(election=info, deadlines=[_deadline(r) for r in records_of(d, election_id)])
 
-    return router
+
+@router.get("/elections", response_model=list[ElectionPublic], summary="Published elections")
+def elections(site: SiteDep) -> list[ElectionPublic]:
+    """Every published election, soonest first."""
+    d = site.feeds.current()
+    return [election_public(d, site.settings.base_url, e.id) for e in d.elections]
+
+
+@router.get(
+    "/elections/{election_id}/deadlines",
+    response_model=DeadlineList,
+    responses={404: {"model": Problem, "description": "No such election."}},
+    summary="Deadlines of one election",
+)
+def deadlines(site: SiteDep, election_id: str) -> DeadlineList:
+    """All deadlines of the election, cancelled ones included (status tells)."""
+    d = site.feeds.current()
+    info = election_public(d, site.settings.base_url, election_id)
+    return DeadlineList(election=info, deadlines=[_deadline(r) for r in records_of(d, election_id)])

@@ -7,7 +7,6 @@ import contextlib
 import gzip
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -27,6 +26,8 @@ from deadlines.feeds.catalog import (
     catalog,
     index_json,
 )
+from deadlines.web.clock import Clock, system_clock
+from deadlines.web.security import SECURITY_HEADERS
 
 log = logging.getLogger("deadlines.web.feeds")
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -35,15 +36,19 @@ MAX_VARIANTS = 256
 
 @dataclass(frozen=True)
 class Entry:
-    """A feed ready to send: bytes, gzip bytes, validators and the response headers."""
+    """A feed ready to send: bytes, gzip bytes, validators, and every response's headers built
+    once (security headers included), so a request, a 304 above all, does no work but compare."""
 
     body: bytes
     gzipped: bytes
     etag: bytes
     etag_gz: bytes
     last_modified: datetime
+    last_modified_text: bytes  # the Last-Modified header's value
     headers: list[tuple[bytes, bytes]]
     headers_gz: list[tuple[bytes, bytes]]
+    not_modified: list[tuple[bytes, bytes]]  # a 304's: no length, no encoding
+    not_modified_gz: list[tuple[bytes, bytes]]
 
 
 def make_entry(body: bytes, last_modified: datetime, content_type: bytes, max_age: int) -> Entry:
@@ -52,20 +57,31 @@ def make_entry(body: bytes, last_modified: datetime, content_type: bytes, max_ag
     etag_gz = f'"{digest}-gz"'.encode()
     # mtime=0 keeps the gzip bytes (and so their ETag) identical across processes.
     gzipped = gzip.compress(body, compresslevel=6, mtime=0)
+    modified = format_datetime(last_modified.astimezone(UTC), usegmt=True).encode()
     common = [
         (b"content-type", content_type),
-        (b"last-modified", format_datetime(last_modified.astimezone(UTC), usegmt=True).encode()),
+        (b"last-modified", modified),
         (b"cache-control", f"public, max-age={max_age}".encode()),
         (b"vary", b"Accept-Encoding"),
     ]
-    headers = [*common, (b"etag", etag), (b"content-length", str(len(body)).encode())]
-    headers_gz = [
-        *common,
-        (b"etag", etag_gz),
-        (b"content-encoding", b"gzip"),
-        (b"content-length", str(len(gzipped)).encode()),
-    ]
-    return Entry(body, gzipped, etag, etag_gz, last_modified.replace(microsecond=0), headers, headers_gz)
+    return Entry(
+        body,
+        gzipped,
+        etag,
+        etag_gz,
+        last_modified.replace(microsecond=0),
+        modified,
+        headers=[*common, (b"etag", etag), (b"content-length", b"%d" % len(body)), *SECURITY_HEADERS],
+        headers_gz=[
+            *common,
+            (b"etag", etag_gz),
+            (b"content-encoding", b"gzip"),
+            (b"content-length", b"%d" % len(gzipped)),
+            *SECURITY_HEADERS,
+        ],
+        not_modified=[*common, (b"etag", etag), *SECURITY_HEADERS],
+        not_modified_gz=[*common, (b"etag", etag_gz), *SECURITY_HEADERS],
+    )
 
 
 @dataclass
@@ -75,6 +91,8 @@ class _State:
     entries: dict[tuple[str, tuple[timedelta, ...]], Entry] = field(default_factory=dict)
     error: str | None = None
     index: tuple[Entry, list[BuiltFeed]] | None = None
+    # (path, query string) -> the entry it named, so a repeated request skips parsing its name.
+    routes: dict[tuple[str, bytes], Entry] = field(default_factory=dict)
 
 
 class FeedCache:
@@ -87,13 +105,13 @@ class FeedCache:
         *,
         refresh_seconds: float,
         max_age: int,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = system_clock,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.refresh_seconds = refresh_seconds
         self.max_age = max_age
-        self.clock = clock
+        self.clock = clock  # the site's clock: "now" of the feeds and the day they follow
         self.state = _State()
         self._task: asyncio.Task[None] | None = None
 

@@ -1,7 +1,9 @@
 """The feed endpoint as raw ASGI: the hot path, kept clear of framework overhead.
 
-Calendar clients poll feeds constantly; a bare ASGI handler in front of the app serves a
-cached feed (or a 304) without building request objects, routing or dependency injection.
+Calendar clients poll feeds constantly, and most of their requests end in a 304: a bare ASGI
+handler, outermost, serves a cached feed (or a 304) without building request objects, routing or
+dependency injection, with every header prebuilt (security headers included) and an address
+already resolved looked up by its bytes. Everything else passes on, through the security headers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from urllib.parse import parse_qs
 
 from deadlines.feeds.catalog import UPCOMING, FeedSpec, known, parse_feed_name
 from deadlines.feeds.options import BadFeedOption, check_audience, check_lang, parse_alarms
-from deadlines.web.feedcache import Entry, FeedCache
+from deadlines.web.feedcache import MAX_VARIANTS, Entry, FeedCache
+from deadlines.web.security import SECURITY_HEADERS, SecurityHeaders
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -29,6 +32,7 @@ async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, by
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
         *(extra or []),
+        *SECURITY_HEADERS,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -36,11 +40,15 @@ async def _plain(send: Send, status: int, text: str, extra: list[tuple[bytes, by
 
 def _not_modified(entry: Entry, etag: bytes, inm: bytes | None, ims: bytes | None) -> bool:
     if inm is not None:
+        if inm == etag:  # what a client sends back nearly every time: the ETag it was given
+            return True
         if inm.strip() == b"*":
             return True
         tags = {t.strip().removeprefix(b"W/") for t in inm.split(b",")}
         return etag in tags or entry.etag in tags
     if ims is not None:
+        if ims == entry.last_modified_text:
+            return True
         try:
             since = parsedate_to_datetime(ims.decode("latin-1"))
         except (TypeError, ValueError):
@@ -52,10 +60,11 @@ def _not_modified(entry: Entry, etag: bytes, inm: bytes | None, ims: bytes | Non
 
 
 class FeedEndpoint:
-    """Serves `/calendars/*.ics` and `/calendars/index.json`; passes anything else on."""
+    """Serves `/calendars/*.ics` and `/calendars/index.json`; passes anything else on to `app`
+    wrapped in the security headers."""
 
     def __init__(self, app: ASGIApp, cache: FeedCache, framework: Any = None) -> None:
-        self.app = app
+        self.app = SecurityHeaders(app)
         self.cache = cache
         # The FastAPI app inside the middleware, for its route table and OpenAPI document.
         self.framework = framework
@@ -65,29 +74,34 @@ class FeedEndpoint:
         if scope["type"] != "http" or not path.startswith(PREFIX):
             await self.app(scope, receive, send)
             return
-        name = path[len(PREFIX) :]
-        if not (name.endswith(".ics") or name == "index.json"):
-            await self.app(scope, receive, send)
-            return
         method = scope["method"]
-        if method not in ("GET", "HEAD"):
-            await _plain(send, 405, "feeds are read-only: use GET or HEAD", [(b"allow", b"GET, HEAD")])
-            return
-        try:
-            entry = (
-                self._index() if name == "index.json" else self._feed(name, scope.get("query_string", b""))
-            )
-        except BadFeedOption as e:
-            await _plain(send, 400, str(e))
-            return
-        if entry is None:
-            await _plain(
-                send,
-                404,
-                f"no feed {name!r}. Feeds are named {{election}}.{{lang}}.ics or "
-                f"{{election}}.{{audience}}.{{lang}}.ics, e.g. {UPCOMING}.en.ics; see the list at {PREFIX}",
-            )
-            return
+        query_string = scope.get("query_string", b"")
+        routes = self.cache.state.routes
+        entry = routes.get((path, query_string))
+        if entry is None or method not in ("GET", "HEAD"):
+            name = path[len(PREFIX) :]
+            if not (name.endswith(".ics") or name == "index.json"):
+                await self.app(scope, receive, send)
+                return
+            if method not in ("GET", "HEAD"):
+                await _plain(send, 405, "feeds are read-only: use GET or HEAD", [(b"allow", b"GET, HEAD")])
+                return
+            try:
+                entry = self._index() if name == "index.json" else self._feed(name, query_string)
+            except BadFeedOption as e:
+                await _plain(send, 400, str(e))
+                return
+            if entry is None:
+                await _plain(
+                    send,
+                    404,
+                    f"no feed {name!r}. Feeds are named {{election}}.{{lang}}.ics or "
+                    f"{{election}}.{{audience}}.{{lang}}.ics, e.g. {UPCOMING}.en.ics; see the list at {PREFIX}",
+                )
+                return
+            if len(routes) >= MAX_VARIANTS:
+                routes.clear()
+            routes[(path, query_string)] = entry
         inm = ims = accept = None
         for key, value in scope["headers"]:
             if key == b"if-none-match":
@@ -97,14 +111,25 @@ class FeedEndpoint:
             elif key == b"accept-encoding":
                 accept = value
         gz = accept is not None and b"gzip" in accept
-        etag = entry.etag_gz if gz else entry.etag
-        headers = entry.headers_gz if gz else entry.headers
-        if _not_modified(entry, etag, inm, ims):
-            not_modified = [h for h in headers if h[0] not in (b"content-length", b"content-encoding")]
-            await send({"type": "http.response.start", "status": 304, "headers": not_modified})
+        if (inm is not None or ims is not None) and _not_modified(
+            entry, entry.etag_gz if gz else entry.etag, inm, ims
+        ):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": entry.not_modified_gz if gz else entry.not_modified,
+                }
+            )
             await send({"type": "http.response.body", "body": b""})
             return
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": entry.headers_gz if gz else entry.headers,
+            }
+        )
         body = b"" if method == "HEAD" else (entry.gzipped if gz else entry.body)
         await send({"type": "http.response.body", "body": body})
 

@@ -3,14 +3,11 @@ unsubscribe also by RFC 8058 one-click."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from deadlines.reminders.subscribers import (
@@ -21,8 +18,8 @@ from deadlines.reminders.subscribers import (
     unsubscribe,
 )
 from deadlines.tokens import TokenError
-from deadlines.web.pages import Pages
 from deadlines.web.security import check_csrf
+from deadlines.web.site import NowDep, Site, SiteDep
 
 
 def feed_links(base_url: str, path: str) -> dict[str, str]:
@@ -34,70 +31,68 @@ def feed_links(base_url: str, path: str) -> dict[str, str]:
     return {"url": https, "webcal": webcal, "google": google}
 
 
-def links_router(
-    engine: Engine, secret: str, pages: Pages, clock: Callable[[], datetime] | None = None
-) -> APIRouter:
-    """`clock` defaults to the feed cache's, the app's one clock (tests move it)."""
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    def now() -> datetime:
-        if clock is not None:
-            return clock()
-        feeds = getattr(pages.cache, "feeds", None)
-        return feeds.clock() if feeds is not None else datetime.now(UTC)
 
-    def invalid(request: Request, error: TokenError) -> HTMLResponse:
-        return pages.message(request, 400, "link_invalid", text=str(error))
+def invalid(site: Site, request: Request, error: TokenError) -> HTMLResponse:
+    return site.pages.message(request, 400, "link_invalid", text=str(error))
 
-    @router.get("/confirm/{token}", response_class=HTMLResponse)
-    def confirm_page(request: Request, token: str) -> HTMLResponse:
-        """Shows a button and changes nothing: mail scanners follow links, and double opt-in
-        must be the person's own act. The button POSTs."""
-        try:
-            with Session(engine) as session:
-                subscriber = pending_confirmation(session=session, secret=secret, token=token, now=now())
-                language = subscriber.language
-        except TokenError as e:
-            return invalid(request, e)
-        return pages.message(request, 200, "confirm_ask", lang=language, action=f"/confirm/{token}")
 
-    @router.post("/confirm/{token}", response_class=HTMLResponse)
-    def confirm_post(
-        request: Request, token: str, csrf_token: Annotated[str | None, Form()] = None
-    ) -> HTMLResponse:
-        check_csrf(request, csrf_token)
-        try:
-            with Session(engine) as session:
-                subscriber = confirm(session=session, secret=secret, token=token, now=now())
-                session.commit()
-                language = subscriber.language
-                preferences = link_token(secret, "preferences", subscriber)
-        except TokenError as e:
-            return invalid(request, e)
-        return pages.message(request, 200, "confirmed", lang=language, link=f"/preferences/{preferences}")
+@router.get("/confirm/{token}", response_class=HTMLResponse)
+def confirm_page(request: Request, site: SiteDep, now: NowDep, token: str) -> HTMLResponse:
+    """Shows a button and changes nothing: mail scanners follow links, and double opt-in
+    must be the person's own act. The button POSTs."""
+    try:
+        with Session(site.engine) as session:
+            subscriber = pending_confirmation(
+                session=session, secret=site.settings.secret_key, token=token, now=now
+            )
+            language = subscriber.language
+    except TokenError as e:
+        return invalid(site, request, e)
+    return site.pages.message(request, 200, "confirm_ask", lang=language, action=f"/confirm/{token}")
 
-    @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
-    def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
-        try:
-            with Session(engine) as session:
-                token_owner(session=session, secret=secret, purpose="unsubscribe", token=token, now=now())
-        except TokenError as e:
-            return invalid(request, e)
-        # A GET never changes anything (mail scanners follow links); the button POSTs.
-        return pages.message(request, 200, "stop_all", action=f"/unsubscribe/{token}")
 
-    @router.post("/unsubscribe/{token}")
-    def unsubscribe_post(request: Request, token: str) -> Response:
-        """Both the page's button and RFC 8058 one-click POSTs (`List-Unsubscribe=One-Click`).
+@router.post("/confirm/{token}", response_class=HTMLResponse)
+def confirm_post(
+    request: Request, site: SiteDep, now: NowDep, token: str, csrf_token: Annotated[str | None, Form()] = None
+) -> HTMLResponse:
+    check_csrf(request, csrf_token)
+    secret = site.settings.secret_key
+    try:
+        with Session(site.engine) as session:
+            subscriber = confirm(session=session, secret=secret, token=token, now=now)
+            session.commit()
+            language = subscriber.language
+            preferences = link_token(secret, "preferences", subscriber)
+    except TokenError as e:
+        return invalid(site, request, e)
+    return site.pages.message(request, 200, "confirmed", lang=language, link=f"/preferences/{preferences}")
 
-        No CSRF token: a mail client's one-click POST carries none, and the signed token in the
-        address is itself the proof that the request comes from the mailbox's owner."""
-        try:
-            with Session(engine) as session:
-                unsubscribe(session=session, secret=secret, token=token, now=now())
-                session.commit()
-        except TokenError as e:
-            return invalid(request, e)
-        return pages.message(request, 200, "unsubscribed")
 
-    return router
+@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, site: SiteDep, now: NowDep, token: str) -> HTMLResponse:
+    try:
+        with Session(site.engine) as session:
+            token_owner(
+                session=session, secret=site.settings.secret_key, purpose="unsubscribe", token=token, now=now
+            )
+    except TokenError as e:
+        return invalid(site, request, e)
+    # A GET never changes anything (mail scanners follow links); the button POSTs.
+    return site.pages.message(request, 200, "stop_all", action=f"/unsubscribe/{token}")
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe_post(request: Request, site: SiteDep, now: NowDep, token: str) -> Response:
+    """Both the page's button and RFC 8058 one-click POSTs (`List-Unsubscribe=One-Click`).
+
+    No CSRF token: a mail client's one-click POST carries none, and the signed token in the
+    address is itself the proof that the request comes from the mailbox's owner."""
+    try:
+        with Session(site.engine) as session:
+            unsubscribe(session=session, secret=site.settings.secret_key, token=token, now=now)
+            session.commit()
+    except TokenError as e:
+        return invalid(site, request, e)
+    return site.pages.message(request, 200, "unsubscribed")

@@ -10,10 +10,10 @@ replaces every page at once.
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -29,14 +29,14 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TOKEN_PLACEHOLDER = "csrf-token-placeholder"  # never sent: replaced by each visitor's token
 TZ_COOKIE = "tz"
-LIFETIME = 60.0
+LIFETIME = timedelta(seconds=60)
 MAX_PAGES = 512
 
 
 @dataclass(frozen=True)
 class Page:
     snapshot: int
-    expires: float
+    born: datetime
     parts: tuple[bytes, ...]  # the body split where the visitor's CSRF token goes
     status: int
 
@@ -46,9 +46,11 @@ def page_key(path: str, lang: str, zone: str | None) -> tuple[str, str, str | No
 
 
 class PageCache:
-    def __init__(self, feeds: FeedCache, clock: Callable[[], float] = time.monotonic) -> None:
+    """Pages by (path, language, zone), for the feed cache's current snapshot and a minute of the
+    site's clock (the feed cache's: one clock for everything a page shows as past or next)."""
+
+    def __init__(self, feeds: FeedCache) -> None:
         self.feeds = feeds
-        self.clock = clock
         self.pages: OrderedDict[tuple[str, str, str | None], Page] = OrderedDict()
 
     def snapshot(self) -> int:
@@ -56,13 +58,15 @@ class PageCache:
 
     def get(self, key: tuple[str, str, str | None]) -> Page | None:
         page = self.pages.get(key)
-        if page is None or page.snapshot != self.snapshot() or page.expires < self.clock():
+        if page is None or page.snapshot != self.snapshot():
             return None
-        return page
+        # A page from the future is stale too: the clock was set back (or a test moved it).
+        age = self.feeds.clock() - page.born
+        return page if timedelta(0) <= age < LIFETIME else None
 
     def put(self, key: tuple[str, str, str | None], body: bytes, status: int) -> None:
         parts = tuple(body.split(TOKEN_PLACEHOLDER.encode()))
-        self.pages[key] = Page(self.snapshot(), self.clock() + LIFETIME, parts, status)
+        self.pages[key] = Page(self.snapshot(), self.feeds.clock(), parts, status)
         self.pages.move_to_end(key)
         while len(self.pages) > MAX_PAGES:
             self.pages.popitem(last=False)

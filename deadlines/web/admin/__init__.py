@@ -1,145 +1,34 @@
-"""The staff console under /admin/: login, rules, notices, outbox and the audit log."""
+"""The staff console under /admin/: the dashboard and the audit log here; sign-in, the rules,
+notices and the outbox each in its own module. `routers` lists them all for `create_app`."""
 
-from datetime import timedelta
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from deadlines.db.models import AuditEntry
-from deadlines.db.ratelimit import allow, backoff_delay, bucket, clear, failures, record
-from deadlines.db.staff import USERNAME, authenticate, open_session, revoke_session
-from deadlines.web.admin.auth import SESSION_COOKIE, Form, Staff
-from deadlines.web.admin.context import Console
-from deadlines.web.admin.notices import notices_routes
-from deadlines.web.admin.outbox import outbox_routes
-from deadlines.web.admin.rules import rules_routes
-from deadlines.web.security import client_address
+from deadlines.web.admin import login, notices, outbox, rules
+from deadlines.web.admin.auth import StaffDep
+from deadlines.web.admin.context import ConsoleDep
 
-# Per username and client address: the first LOGIN_FREE_FAILURES failures cost nothing, then each
-# further attempt waits 2, 4, 8 ... seconds (at most LOGIN_MAX_DELAY) after the last failure.
-# Only that pair waits: the owner from another address is never locked out by someone guessing.
-LOGIN_FREE_FAILURES = 5
-LOGIN_MAX_DELAY = timedelta(minutes=15)
-LOGIN_MEMORY = timedelta(days=1)  # failures older than this are forgotten
-# Attempts from one client address, whatever the username (password spraying).
-LOGIN_CLIENT_LIMIT = 30
-LOGIN_CLIENT_WINDOW = timedelta(minutes=15)
+router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
-def _safe_next(value: object) -> str:
-    text = value if isinstance(value, str) else ""
-    # Only console paths: an open redirect to another site would help phishing. No control
-    # characters either: they cannot go into a Location header.
-    plain = text.isprintable() and len(text) <= 2000
-    ok = plain and text.startswith("/admin/") and "//" not in text and "\\" not in text
-    return text if ok else "/admin/"
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, console: ConsoleDep, staff: StaffDep) -> HTMLResponse:
+    return console.render(request, staff, "dashboard.html")
 
 
-def _wait_text(wait: timedelta) -> str:
-    seconds = max(1, int(wait.total_seconds() + 0.999))
-    return f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+@router.get("/audit", response_class=HTMLResponse)
+def audit_log(
+    request: Request, console: ConsoleDep, staff: StaffDep, before: int | None = None
+) -> HTMLResponse:
+    query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(100)
+    if before is not None:
+        query = query.where(col(AuditEntry.id) < before)
+    with console.session() as session:
+        entries = list(session.exec(query))
+    return console.render(request, staff, "audit.html", {"entries": entries})
 
 
-def admin_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/admin", include_in_schema=False)
-    StaffDep = Annotated[Staff, Depends(console.current_staff)]
-
-    @router.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, next: str = "/admin/") -> HTMLResponse:
-        return console.render(request, None, "login.html", {"next": _safe_next(next), "error": None})
-
-    @router.post("/login", response_class=HTMLResponse)
-    def login(request: Request, form: Form) -> Response:
-        username = str(form.get("username", "")).strip().lower()
-        password = str(form.get("password", ""))[:1024]
-        target = _safe_next(form.get("next"))
-        if not USERNAME.fullmatch(username):
-            # Checked before any query: a NUL byte or an overlong name would otherwise reach
-            # the database (PostgreSQL refuses NUL in text) and come back as a 500.
-            error = "A username is 2-64 lower-case letters, digits, dots, dashes or underscores."
-            return console.render(request, None, "login.html", {"next": target, "error": error}, 400)
-        now = console.cache.clock()
-        client = client_address(request)
-        pair = bucket("login-failure", f"{username} {client}")
-        wait = timedelta(0)
-        with console.session() as session:
-            client_ok = allow(
-                session=session,
-                key=bucket("login-client", client),
-                limit=LOGIN_CLIENT_LIMIT,
-                window=LOGIN_CLIENT_WINDOW,
-                now=now,
-            )
-            count, last = failures(session=session, key=pair, since=now - LOGIN_MEMORY)
-            if last is not None:
-                delay = backoff_delay(count, free=LOGIN_FREE_FAILURES, cap=LOGIN_MAX_DELAY)
-                wait = max(timedelta(0), last + delay - now)
-            if not client_ok:
-                wait = max(wait, LOGIN_CLIENT_WINDOW)
-            user = None
-            if not wait:
-                user = authenticate(session=session, username=username, password=password, now=now)
-                if user is None:
-                    record(session=session, key=pair, now=now)
-                else:
-                    clear(session=session, key=pair)
-                    token = open_session(
-                        session=session,
-                        user=user,
-                        now=now,
-                        lifetime=timedelta(hours=console.settings.session_hours),
-                    )
-            session.commit()
-        if wait:
-            error = f"Too many failed attempts; try again in {_wait_text(wait)}."
-            refused = console.render(request, None, "login.html", {"next": target, "error": error}, 429)
-            refused.headers["retry-after"] = str(max(1, int(wait.total_seconds() + 0.999)))
-            return refused
-        if user is None:
-            context = {"next": target, "error": "Wrong username or password."}
-            return console.render(request, None, "login.html", context, 401)
-        response = RedirectResponse(target, status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            token,
-            max_age=int(console.settings.session_hours * 3600),
-            path="/admin",
-            secure=console.settings.cookie_secure,
-            httponly=True,
-            samesite="strict",
-        )
-        return response
-
-    @router.post("/logout")
-    def logout(request: Request, staff: StaffDep, form: Form) -> Response:
-        """Ends the session on the server: the cookie stops working at once, wherever it is."""
-        with console.session() as session:
-            revoke_session(
-                session=session, token=request.cookies.get(SESSION_COOKIE, ""), now=console.cache.clock()
-            )
-            session.commit()
-        response = RedirectResponse("/admin/login", status_code=303)
-        response.delete_cookie(
-            SESSION_COOKIE, path="/admin", secure=console.settings.cookie_secure, httponly=True
-        )
-        return response
-
-    @router.get("/", response_class=HTMLResponse)
-    def dashboard(request: Request, staff: StaffDep) -> HTMLResponse:
-        return console.render(request, staff, "dashboard.html")
-
-    @router.get("/audit", response_class=HTMLResponse)
-    def audit_log(request: Request, staff: StaffDep, before: int | None = None) -> HTMLResponse:
-        query = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(100)
-        if before is not None:
-            query = query.where(col(AuditEntry.id) < before)
-        with console.session() as session:
-            entries = list(session.exec(query))
-        return console.render(request, staff, "audit.html", {"entries": entries})
-
-    rules_routes(router, console)
-    notices_routes(router, console)
-    outbox_routes(router, console)
-    return router
+# Included one by one (not nested under one router), so each route's path is its full address.
+routers = (router, login.router, rules.router, notices.router, outbox.router)

@@ -1,18 +1,17 @@
 """Console logins: session cookies naming a session held on the server, roles, CSRF on every form."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from deadlines.db.staff import session_user
 from deadlines.web.security import CSRF_FIELD, check_csrf
+from deadlines.web.site import NowDep, SiteDep
 
 SESSION_COOKIE = "staff_session"
 
@@ -53,25 +52,27 @@ async def form_data(request: Request) -> AsyncIterator[FormData]:
 Form = Annotated[FormData, Depends(form_data)]
 
 
-def staff_dependencies(
-    engine: Engine, clock: Callable[[], datetime]
-) -> tuple[Callable[..., Staff], Callable[..., Staff]]:
-    """`clock` is the app's: session expiry is judged by it."""
+def current_staff(request: Request, site: SiteDep, now: NowDep) -> Staff:
+    """The staff member whose session cookie this request carries, judged by the site's clock;
+    the login page for anyone else."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise LoginRequired(request.url.path)
+    with Session(site.engine) as session:
+        user = session_user(session=session, token=token, now=now)
+    if user is None:
+        raise LoginRequired(request.url.path)
+    assert user.id is not None
+    return Staff(user.id, user.username, user.role)
 
-    def current_staff(request: Request) -> Staff:
-        token = request.cookies.get(SESSION_COOKIE)
-        if not token:
-            raise LoginRequired(request.url.path)
-        with Session(engine) as session:
-            user = session_user(session=session, token=token, now=clock())
-        if user is None:
-            raise LoginRequired(request.url.path)
-        assert user.id is not None
-        return Staff(user.id, user.username, user.role)
 
-    def current_editor(staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
-        if not staff.editor:
-            raise HTTPException(status_code=403, detail="your account may view but not change anything")
-        return staff
+StaffDep = Annotated[Staff, Depends(current_staff)]
 
-    return current_staff, current_editor
+
+async def current_editor(staff: StaffDep) -> Staff:
+    if not staff.editor:
+        raise HTTPException(status_code=403, detail="your account may view but not change anything")
+    return staff
+
+
+EditorDep = Annotated[Staff, Depends(current_editor)]

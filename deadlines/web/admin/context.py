@@ -1,13 +1,13 @@
-"""What every console page needs: the engine, settings, renderer, logins and the follow-up work
-after a change to the live rules (re-plan reminders, republish feeds)."""
+"""What every console page needs: the site seen from the console (its renderer, database and
+settings), reached through `ConsoleDep`, and the follow-up work after a change to the live rules
+(re-plan reminders, republish feeds)."""
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -17,24 +17,30 @@ from deadlines.db.feeddata import publish_from_db
 from deadlines.quiet_hours import parse_quiet_hours
 from deadlines.reminders.plan_db import PlanReport, follow_changes
 from deadlines.settings import Settings
-from deadlines.web.admin.auth import Staff, staff_dependencies
+from deadlines.web.admin.auth import Staff
 from deadlines.web.feedcache import FeedCache
-from deadlines.web.pages import Pages
+from deadlines.web.site import Site, SiteDep
 
 log = logging.getLogger("deadlines.web.admin")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Console:
-    engine: Engine
-    settings: Settings
-    pages: Pages
-    cache: FeedCache
-    current_staff: Callable[..., Staff] = field(init=False)
-    current_editor: Callable[..., Staff] = field(init=False)
+    """The site as the console uses it: pages under templates/admin/, sessions, rule changes."""
 
-    def __post_init__(self) -> None:
-        self.current_staff, self.current_editor = staff_dependencies(self.engine, lambda: self.cache.clock())
+    site: Site
+
+    @property
+    def settings(self) -> Settings:
+        return self.site.settings
+
+    @property
+    def engine(self) -> Engine:
+        return self.site.engine
+
+    @property
+    def cache(self) -> FeedCache:
+        return self.site.feeds
 
     def render(
         self,
@@ -44,7 +50,7 @@ class Console:
         context: dict[str, Any] | None = None,
         status: int = 200,
     ) -> HTMLResponse:
-        return self.pages.render(request, f"admin/{name}", {"staff": staff, **(context or {})}, status)
+        return self.site.pages.render(request, f"admin/{name}", {"staff": staff, **(context or {})}, status)
 
     def error(self, request: Request, staff: Staff, message: str, status: int = 404) -> HTMLResponse:
         return self.render(request, staff, "error.html", {"message": message}, status)
@@ -71,3 +77,10 @@ class Console:
             log.warning("feeds: cannot write %s: %s", self.settings.calendars_dir, e)
         self.cache.refresh()
         return report
+
+
+async def current_console(site: SiteDep) -> Console:
+    return Console(site)
+
+
+ConsoleDep = Annotated[Console, Depends(current_console)]

@@ -63,7 +63,7 @@ def _day(value: Any, name: str) -> date | None:
         raise ReviewError(f"{name}: expected YYYY-MM-DD, got {text!r}") from e
 
 
-router = APIRouter()
+router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def listing(

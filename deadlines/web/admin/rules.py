@@ -1,10 +1,9 @@
 """Console pages for the live rules: view, edit an election or a rule, preview, publish, revert."""
 
 import json
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from deadlines.db.review import approve_draft
@@ -21,9 +20,10 @@ from deadlines.db.revisions import (
 from deadlines.db.rulesync import latest_revisions, live_rulebook
 from deadlines.errors import NotFound, RuleError, RuleErrors
 from deadlines.rules.edit import RULE_FORM_FIELDS, OverrideInput, edit_election, edit_rule, field_errors
-from deadlines.web.admin.auth import Form, Staff
-from deadlines.web.admin.context import Console
+from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
+from deadlines.web.admin.context import Console, ConsoleDep
 from deadlines.web.security import FLASH_COOKIE, read_flash, sign_flash
+from deadlines.web.site import NowDep
 
 ELECTION_FIELDS = ("day", "anchors", "overrides")
 KINDS = ("election", "ruleset")
@@ -53,220 +53,244 @@ def render_preview(
     return console.render(request, staff, "preview.html", context)
 
 
-def rules_routes(router: APIRouter, console: Console) -> None:
-    StaffDep = Annotated[Staff, Depends(console.current_staff)]
-    EditorDep = Annotated[Staff, Depends(console.current_editor)]
+router = APIRouter(prefix="/admin", include_in_schema=False)
 
-    @router.get("/rules", response_class=HTMLResponse)
-    def rules_index(request: Request, staff: StaffDep) -> HTMLResponse:
-        with console.session() as session:
-            latest = {k: v for k, v in latest_revisions(session).items() if not v.removed}
-            book = live_rulebook(session=session)
-        context = {"book": book, "latest": latest}
-        return console.render(request, staff, "rules.html", context)
 
-    def election_form(
-        request: Request,
-        staff: Staff,
-        election_id: str,
-        document: dict[str, Any],
-        errors: dict[str, str],
-        status: int = 200,
-    ) -> HTMLResponse:
-        with console.session() as session:
-            docs = live_documents(session)
-        ruleset_id = document.get("ruleset")
-        ruleset = docs.get(("ruleset", str(ruleset_id)), ({}, None))[0]
-        context = {
-            "election_id": election_id,
-            "doc": document,
-            "anchor_names": ruleset.get("ruleset", {}).get("anchors", []),
-            "rule_ids": [r.get("id") for r in ruleset.get("rule", [])],
-            "overrides": [*document.get("overrides", []), {}],
-            "errors": errors,
-        }
-        return console.render(request, staff, "election_edit.html", context, status)
+@router.get("/rules", response_class=HTMLResponse)
+def rules_index(request: Request, console: ConsoleDep, staff: StaffDep) -> HTMLResponse:
+    with console.session() as session:
+        latest = {k: v for k, v in latest_revisions(session).items() if not v.removed}
+        book = live_rulebook(session=session)
+    context = {"book": book, "latest": latest}
+    return console.render(request, staff, "rules.html", context)
 
-    @router.get("/elections/{election_id}", response_class=HTMLResponse)
-    def election_edit(request: Request, staff: StaffDep, election_id: str) -> HTMLResponse:
-        with console.session() as session:
-            try:
-                document = dict(current_revision(session, "election", election_id).document)
-            except NotFound as e:
-                return console.error(request, staff, str(e))
-        return election_form(request, staff, election_id, document, {})
 
-    @router.post("/elections/{election_id}/preview", response_class=HTMLResponse)
-    def election_preview(request: Request, staff: EditorDep, form: Form, election_id: str) -> HTMLResponse:
-        with console.session() as session:
-            try:
-                current = dict(current_revision(session, "election", election_id).document)
-            except NotFound as e:
-                return console.error(request, staff, str(e))
-            anchors = {
-                k.removeprefix("anchor."): _text(form, k)
-                for k in form
-                if isinstance(k, str) and k.startswith("anchor.")
-            }
-            rows = len(form.getlist("override_rule"))
-            overrides = [
-                OverrideInput(
-                    rule=_at(form, "override_rule", i),
-                    opens=_at(form, "override_opens", i),
-                    closes=_at(form, "override_closes", i),
-                    reason=_at(form, "override_reason", i),
-                )
-                for i in range(rows)
-            ]
-            document = edit_election(current, day=_text(form, "day"), anchors=anchors, overrides=overrides)
-            try:
-                result = preview(
-                    session=session,
-                    kind="election",
-                    key=election_id,
-                    document=document,
-                    now=datetime.now(UTC),
-                )
-            except (RuleErrors, RuleError) as e:
-                return election_form(
-                    request, staff, election_id, document, field_errors(e, ELECTION_FIELDS), 400
-                )
-        return render_preview(console, request, staff, result, f"election {election_id}")
+def election_form(
+    console: Console,
+    request: Request,
+    staff: Staff,
+    election_id: str,
+    document: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    with console.session() as session:
+        docs = live_documents(session)
+    ruleset_id = document.get("ruleset")
+    ruleset = docs.get(("ruleset", str(ruleset_id)), ({}, None))[0]
+    context = {
+        "election_id": election_id,
+        "doc": document,
+        "anchor_names": ruleset.get("ruleset", {}).get("anchors", []),
+        "rule_ids": [r.get("id") for r in ruleset.get("rule", [])],
+        "overrides": [*document.get("overrides", []), {}],
+        "errors": errors,
+    }
+    return console.render(request, staff, "election_edit.html", context, status)
 
-    @router.get("/rulesets/{ruleset_id}/rules/{rule_id}", response_class=HTMLResponse)
-    def rule_edit(request: Request, staff: StaffDep, ruleset_id: str, rule_id: str) -> HTMLResponse:
-        with console.session() as session:
-            try:
-                document = dict(current_revision(session, "ruleset", ruleset_id).document)
-            except NotFound as e:
-                return console.error(request, staff, str(e))
-        rule = next((r for r in document.get("rule", []) if r.get("id") == rule_id), None)
-        if rule is None:
-            return console.error(request, staff, f"no rule {rule_id!r} in rule set {ruleset_id!r}")
-        return rule_form(request, staff, ruleset_id, rule, {})
 
-    def rule_form(
-        request: Request,
-        staff: Staff,
-        ruleset_id: str,
-        rule: dict[str, Any],
-        errors: dict[str, str],
-        status: int = 200,
-    ) -> HTMLResponse:
-        context = {"ruleset_id": ruleset_id, "rule": rule, "errors": errors}
-        return console.render(request, staff, "rule_edit.html", context, status)
-
-    @router.post("/rulesets/{ruleset_id}/rules/{rule_id}/preview", response_class=HTMLResponse)
-    def rule_preview(
-        request: Request, staff: EditorDep, form: Form, ruleset_id: str, rule_id: str
-    ) -> HTMLResponse:
-        values = {name: _text(form, name) for name in RULE_FORM_FIELDS if name in form}
-        with console.session() as session:
-            try:
-                current = dict(current_revision(session, "ruleset", ruleset_id).document)
-                document = edit_rule(current, rule_id, values)
-            except NotFound as e:
-                return console.error(request, staff, str(e))
-            except RuleErrors as e:
-                return console.error(request, staff, str(e))
-            try:
-                result = preview(
-                    session=session, kind="ruleset", key=ruleset_id, document=document, now=datetime.now(UTC)
-                )
-            except (RuleErrors, RuleError) as e:
-                rule = next(r for r in document["rule"] if r.get("id") == rule_id)
-                errors = field_errors(e, ("opens", "closes", "on", "hours", "title", "citation"))
-                return rule_form(request, staff, ruleset_id, rule, errors, 400)
-        return render_preview(console, request, staff, result, f"rule {rule_id} of {ruleset_id}")
-
-    @router.post("/publish", response_class=HTMLResponse)
-    def publish_revision(request: Request, staff: EditorDep, form: Form) -> Response:
-        kind, key = _text(form, "kind"), _text(form, "key")
+@router.get("/elections/{election_id}", response_class=HTMLResponse)
+def election_edit(request: Request, console: ConsoleDep, staff: StaffDep, election_id: str) -> HTMLResponse:
+    with console.session() as session:
         try:
-            document = json.loads(_text(form, "document"))
-            base = int(_text(form, "base_revision"))
-        except ValueError:
-            return console.error(request, staff, "the preview form was damaged", 400)
-        if kind not in KINDS or not isinstance(document, dict):
-            return console.error(request, staff, f"unknown kind {kind!r}", 400)
-        now = datetime.now(UTC)
-        action = "revert" if _text(form, "action") == "revert" else "edit"
-        with console.session() as session:
-            try:
-                revision, changes = publish(
-                    session=session,
-                    kind=kind,
-                    key=key,
-                    document=document,
-                    base_revision=base,
-                    actor=f"staff:{staff.username}",
-                    now=now,
-                    action=action,
-                )
-            except StaleRevision as e:
-                return console.error(request, staff, str(e), 409)
-            except NotFound as e:
-                return console.error(request, staff, str(e))
-            except (RuleErrors, RuleError) as e:
-                return console.error(request, staff, str(e), 400)
-            draft = _text(form, "draft")
-            if draft.isdigit():
-                approve_draft(session=session, draft_id=int(draft), actor=f"staff:{staff.username}", now=now)
-            session.commit()
-        report = console.after_rules_change(now)
-        note = f"published revision {revision}: {len(changes)} deadline change(s); {report}"
-        response = RedirectResponse(f"/admin/history/{kind}/{key}?published={revision}", status_code=303)
-        # The status message travels in a cookie only the server can sign, never in the address.
-        secret = console.settings.secret_key
-        response.set_cookie(
-            FLASH_COOKIE,
-            sign_flash(secret, note),
-            max_age=120,
-            path="/admin",
-            secure=console.settings.cookie_secure,
-            httponly=True,
-            samesite="strict",
-        )
-        return response
+            document = dict(current_revision(session, "election", election_id).document)
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+    return election_form(console, request, staff, election_id, document, {})
 
-    @router.get("/history/{kind}/{key}", response_class=HTMLResponse)
-    def revisions(request: Request, staff: StaffDep, kind: str, key: str) -> HTMLResponse:
-        if kind not in KINDS:
-            return console.error(request, staff, f"unknown kind {kind!r}")
-        with console.session() as session:
-            rows = history(session=session, kind=kind, key=key)
-        if not rows:
-            return console.error(request, staff, f"no {kind} {key!r}")
-        note = read_flash(console.settings.secret_key, request.cookies.get(FLASH_COOKIE))
-        response = console.render(
-            request, staff, "history.html", {"kind": kind, "key": key, "rows": rows, "note": note}
-        )
-        if FLASH_COOKIE in request.cookies:
-            response.delete_cookie(
-                FLASH_COOKIE, path="/admin", secure=console.settings.cookie_secure, httponly=True
+
+@router.post("/elections/{election_id}/preview", response_class=HTMLResponse)
+def election_preview(
+    request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, election_id: str
+) -> HTMLResponse:
+    with console.session() as session:
+        try:
+            current = dict(current_revision(session, "election", election_id).document)
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+        anchors = {
+            k.removeprefix("anchor."): _text(form, k)
+            for k in form
+            if isinstance(k, str) and k.startswith("anchor.")
+        }
+        rows = len(form.getlist("override_rule"))
+        overrides = [
+            OverrideInput(
+                rule=_at(form, "override_rule", i),
+                opens=_at(form, "override_opens", i),
+                closes=_at(form, "override_closes", i),
+                reason=_at(form, "override_reason", i),
             )
-        return response
+            for i in range(rows)
+        ]
+        document = edit_election(current, day=_text(form, "day"), anchors=anchors, overrides=overrides)
+        try:
+            result = preview(
+                session=session,
+                kind="election",
+                key=election_id,
+                document=document,
+                now=now,
+            )
+        except (RuleErrors, RuleError) as e:
+            return election_form(
+                console, request, staff, election_id, document, field_errors(e, ELECTION_FIELDS), 400
+            )
+    return render_preview(console, request, staff, result, f"election {election_id}")
 
-    @router.post("/history/{kind}/{key}/{revision}/preview", response_class=HTMLResponse)
-    def revert_preview(
-        request: Request, staff: EditorDep, form: Form, kind: str, key: str, revision: int
-    ) -> HTMLResponse:
-        if kind not in KINDS:
-            return console.error(request, staff, f"unknown kind {kind!r}")
-        with console.session() as session:
-            try:
-                document = revision_document(session=session, kind=kind, key=key, revision=revision)
-                result = preview(
-                    session=session, kind=kind, key=key, document=document, now=datetime.now(UTC)
-                )
-            except NotFound as e:
-                return console.error(request, staff, str(e))
-            except (RuleErrors, RuleError) as e:
-                message = f"revision {revision} no longer fits the other live rules: {e}"
-                return console.error(request, staff, message, 400)
-        return render_preview(
-            console, request, staff, result, f"{kind} {key}: back to revision {revision}", action="revert"
+
+@router.get("/rulesets/{ruleset_id}/rules/{rule_id}", response_class=HTMLResponse)
+def rule_edit(
+    request: Request, console: ConsoleDep, staff: StaffDep, ruleset_id: str, rule_id: str
+) -> HTMLResponse:
+    with console.session() as session:
+        try:
+            document = dict(current_revision(session, "ruleset", ruleset_id).document)
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+    rule = next((r for r in document.get("rule", []) if r.get("id") == rule_id), None)
+    if rule is None:
+        return console.error(request, staff, f"no rule {rule_id!r} in rule set {ruleset_id!r}")
+    return rule_form(console, request, staff, ruleset_id, rule, {})
+
+
+def rule_form(
+    console: Console,
+    request: Request,
+    staff: Staff,
+    ruleset_id: str,
+    rule: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> HTMLResponse:
+    context = {"ruleset_id": ruleset_id, "rule": rule, "errors": errors}
+    return console.render(request, staff, "rule_edit.html", context, status)
+
+
+@router.post("/rulesets/{ruleset_id}/rules/{rule_id}/preview", response_class=HTMLResponse)
+def rule_preview(
+    request: Request,
+    console: ConsoleDep,
+    now: NowDep,
+    staff: EditorDep,
+    form: Form,
+    ruleset_id: str,
+    rule_id: str,
+) -> HTMLResponse:
+    values = {name: _text(form, name) for name in RULE_FORM_FIELDS if name in form}
+    with console.session() as session:
+        try:
+            current = dict(current_revision(session, "ruleset", ruleset_id).document)
+            document = edit_rule(current, rule_id, values)
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+        except RuleErrors as e:
+            return console.error(request, staff, str(e))
+        try:
+            result = preview(session=session, kind="ruleset", key=ruleset_id, document=document, now=now)
+        except (RuleErrors, RuleError) as e:
+            rule = next(r for r in document["rule"] if r.get("id") == rule_id)
+            errors = field_errors(e, ("opens", "closes", "on", "hours", "title", "citation"))
+            return rule_form(console, request, staff, ruleset_id, rule, errors, 400)
+    return render_preview(console, request, staff, result, f"rule {rule_id} of {ruleset_id}")
+
+
+@router.post("/publish", response_class=HTMLResponse)
+def publish_revision(
+    request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form
+) -> Response:
+    kind, key = _text(form, "kind"), _text(form, "key")
+    try:
+        document = json.loads(_text(form, "document"))
+        base = int(_text(form, "base_revision"))
+    except ValueError:
+        return console.error(request, staff, "the preview form was damaged", 400)
+    if kind not in KINDS or not isinstance(document, dict):
+        return console.error(request, staff, f"unknown kind {kind!r}", 400)
+    action = "revert" if _text(form, "action") == "revert" else "edit"
+    with console.session() as session:
+        try:
+            revision, changes = publish(
+                session=session,
+                kind=kind,
+                key=key,
+                document=document,
+                base_revision=base,
+                actor=f"staff:{staff.username}",
+                now=now,
+                action=action,
+            )
+        except StaleRevision as e:
+            return console.error(request, staff, str(e), 409)
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+        except (RuleErrors, RuleError) as e:
+            return console.error(request, staff, str(e), 400)
+        draft = _text(form, "draft")
+        if draft.isdigit():
+            approve_draft(session=session, draft_id=int(draft), actor=f"staff:{staff.username}", now=now)
+        session.commit()
+    report = console.after_rules_change(now)
+    note = f"published revision {revision}: {len(changes)} deadline change(s); {report}"
+    response = RedirectResponse(f"/admin/history/{kind}/{key}?published={revision}", status_code=303)
+    # The status message travels in a cookie only the server can sign, never in the address.
+    secret = console.settings.secret_key
+    response.set_cookie(
+        FLASH_COOKIE,
+        sign_flash(secret, note),
+        max_age=120,
+        path="/admin",
+        secure=console.settings.cookie_secure,
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.get("/history/{kind}/{key}", response_class=HTMLResponse)
+def revisions(request: Request, console: ConsoleDep, staff: StaffDep, kind: str, key: str) -> HTMLResponse:
+    if kind not in KINDS:
+        return console.error(request, staff, f"unknown kind {kind!r}")
+    with console.session() as session:
+        rows = history(session=session, kind=kind, key=key)
+    if not rows:
+        return console.error(request, staff, f"no {kind} {key!r}")
+    note = read_flash(console.settings.secret_key, request.cookies.get(FLASH_COOKIE))
+    response = console.render(
+        request, staff, "history.html", {"kind": kind, "key": key, "rows": rows, "note": note}
+    )
+    if FLASH_COOKIE in request.cookies:
+        response.delete_cookie(
+            FLASH_COOKIE, path="/admin", secure=console.settings.cookie_secure, httponly=True
         )
+    return response
+
+
+@router.post("/history/{kind}/{key}/{revision}/preview", response_class=HTMLResponse)
+def revert_preview(
+    request: Request,
+    console: ConsoleDep,
+    now: NowDep,
+    staff: EditorDep,
+    form: Form,
+    kind: str,
+    key: str,
+    revision: int,
+) -> HTMLResponse:
+    if kind not in KINDS:
+        return console.error(request, staff, f"unknown kind {kind!r}")
+    with console.session() as session:
+        try:
+            document = revision_document(session=session, kind=kind, key=key, revision=revision)
+            result = preview(session=session, kind=kind, key=key, document=document, now=now)
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+        except (RuleErrors, RuleError) as e:
+            message = f"revision {revision} no longer fits the other live rules: {e}"
+            return console.error(request, staff, message, 400)
+    return render_preview(
+        console, request, staff, result, f"{kind} {key}: back to revision {revision}", action="revert"
+    )
 
 
 def _at(form: Any, name: str, index: int) -> str:
