@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from deadlines.db.engine import make_engine
 from deadlines.settings import Settings
 from deadlines.web.app import create_app
+from deadlines.web.clock import Clock
 from tests.reminder_helpers import prepare
 
 PASSWORDS = {"editor": "editor-password-1", "viewer": "viewer-password-1"}
@@ -58,8 +59,9 @@ def make_settings(db_url: str, tmp_path: Path, smtp_port: int = 2525, **override
 
 
 @contextmanager
-def running_site(settings: Settings) -> Iterator[Site]:
-    app = create_app(settings)
+def running_site(settings: Settings, clock: Clock | None = None) -> Iterator[Site]:
+    """`clock` pins the site's "now" (default: the real time)."""
+    app = create_app(settings) if clock is None else create_app(settings, clock=clock)
     engine = make_engine(settings.database_url)
     try:
         with TestClient(app, base_url=BASE) as client:
