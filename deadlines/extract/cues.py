@@ -94,12 +94,20 @@ _PAST = re.compile(
     r"|개최(?:했|하였|됐|되었)|실시(?:했|하였|됐|되었)|열렸|치러진|치렀|마쳤|지난\s"
 )
 _SINCE = re.compile(r"(?i:\bsince)\s*(?:the\s+)?$")
-# One pass for every audience: each named group is one audience's words.
+# One pass for every audience, over lower-cased text (cheaper than ignoring case). Every
+# alternative starts with a plain letter (a word boundary is checked after the first letter), so
+# the regex engine skips to candidates in C; the matched word names its audience.
+_AUDIENCE_OF = {
+    **dict.fromkeys(("overseas", "abroad", "absentee", "expatriate", "diaspora"), "overseas"),
+    **dict.fromkeys(("재외", "국외", "해외", "귀국"), "overseas"),
+    **dict.fromkeys(("candidate", "nominat", "후보"), "candidates"),
+    **dict.fromkeys(("poll", "polls", "opinion poll", "press", "media", "broadcast"), "media"),
+    **dict.fromkeys(("여론조사", "언론", "보도"), "media"),
+}
 _AUDIENCES = re.compile(
-    r"(?P<overseas>overseas|abroad|absentee|expatriate|diaspora|재외|국외|해외|귀국)"
-    r"|(?P<candidates>candidate|nominat|후보)"
-    r"|(?P<media>\bpolls?\b|opinion poll|\bpress\b|\bmedia\b|broadcast|여론조사|언론|보도)"
-)  # matched against lower-cased text: cheaper than ignoring case
+    r"overseas|abroad|absentee|expatriate|diaspora|재외|국외|해외|귀국|candidate|nominat|후보"
+    r"|p(?<!\wp)olls?\b|opinion poll|p(?<!\wp)ress\b|m(?<!\wm)edia\b|broadcast|여론조사|언론|보도"
+)
 _AUDIENCE_ORDER = ("overseas", "candidates", "media")
 
 
@@ -199,12 +207,12 @@ def follows_since(before: str) -> bool:
     return _SINCE.search(before[-TAIL:]) is not None
 
 
-def _audiences_in(text: str) -> set[str | None]:
-    return {m.lastgroup for m in _AUDIENCES.finditer(text.lower())}
+def _audiences_in(text: str) -> set[str]:
+    return {_AUDIENCE_OF[m.group(0)] for m in _AUDIENCES.finditer(text.lower())}
 
 
 @functools.lru_cache(maxsize=256)
-def _context_audiences(context: str) -> frozenset[str | None]:
+def _context_audiences(context: str) -> frozenset[str]:
     return frozenset(_audiences_in(context))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from deadlines.extract.forms import (
+    ANCHOR_REACH,
     EN_WEEKDAYS,
     KO_WEEKDAYS,
     MONTHS,
@@ -248,12 +249,14 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
 
 def _masks(scan: str, lo: int, hi: int, base: int) -> list[tuple[int, int]]:
     """Addresses and numbers that only look like dates, in scan[lo:hi]."""
-    return [
-        (m.start() + base, m.end() + base)
-        for needs, pattern in NOT_DATES
-        if _present(scan, lo, hi, needs)
-        for m in pattern.finditer(scan, lo, hi)
-    ]
+    masks: list[tuple[int, int]] = []
+    for needs, pattern, anchor in NOT_DATES:
+        if not _present(scan, lo, hi, needs):
+            continue
+        windows = [(lo, hi)] if anchor is None else _windows(scan, lo, hi, anchor, ANCHOR_REACH, ANCHOR_REACH)
+        for w_lo, w_hi in windows:
+            masks += [(m.start() + base, m.end() + base) for m in pattern.finditer(scan, w_lo, w_hi)]
+    return masks
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:

@@ -7,6 +7,7 @@ This module walks the notice (items, sentences, timetable rows) and joins the th
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, time
@@ -16,46 +17,13 @@ from deadlines.errors import NoticeError
 from deadlines.extract import cues
 from deadlines.extract.dates import find_dates_in
 from deadlines.extract.document import Document, to_document
-from deadlines.extract.forms import MONTHS, DateExpression, DateMention
+from deadlines.extract.forms import DateExpression, DateMention
 from deadlines.extract.model import ExtractedKind, ExtractedNotice, ExtractedRecord
 from deadlines.extract.ranges import find_expressions
 from deadlines.extract.resolve import Resolved, find_stamps, is_valid, publication, resolve
-from deadlines.extract.sentences import headline_like, row_label, sentences, strip_span
+from deadlines.extract.sentences import ITEM_HEAD, headline_like, item_date, row_label, sentences, strip_span
 from deadlines.extract.times import TimeMention, find_times, find_zone
 from deadlines.extract.titles import row_title, title
-
-_ITEM_HEAD = re.compile(
-    r"^[ \t]*(?:(?P<d>\d{1,2})[ \t]+(?P<mon>[A-Z][a-z]{2,8})|(?P<mon2>[A-Z][a-z]{2,8})[ \t]+(?P<d2>\d{1,2})"
-    r"|(?P<km>\d{1,2})월[ \t]*(?P<kd>\d{1,2})일)[ \t]*[:：][ \t]*(?P<title>\S.*)$",
-    re.M,
-)
-
-
-def _month_number(name: str | None) -> int | None:
-    if not name:
-        return None
-    return MONTHS.get(name[:3].lower())
-
-
-def _item_date(m: re.Match[str], page: date | None) -> date | None:
-    if m["km"]:
-        month, day = int(m["km"]), int(m["kd"])
-    else:
-        month = _month_number(m["mon"] or m["mon2"])  # type: ignore[assignment]
-        day = int(m["d"] or m["d2"])
-    if month is None or page is None:
-        return None
-    try:
-        item = date(page.year, month, day)
-    except ValueError:
-        return None
-    # Items are listed on a page published after them: a later date belongs to the year before.
-    if item > page:
-        try:
-            item = date(page.year - 1, month, day)
-        except ValueError:
-            return None
-    return item
 
 
 @dataclass(frozen=True)
@@ -68,6 +36,11 @@ class _Sentence:
     zone: str | None
     times: list[TimeMention]
     row_label: str | None
+
+    @functools.cached_property
+    def past(self) -> bool:
+        """Whether the sentence speaks of something done ("was held"): read once, not per date."""
+        return cues.is_past(self.quote)
 
 
 class _NoticeExtractor:
@@ -249,13 +222,13 @@ class _NoticeExtractor:
         past = False
         last = ends or starts
         if self.reference is not None and last is not None:
-            if last < self.reference or (last == self.reference and cues.is_past(quote)):
+            if last < self.reference or (last == self.reference and sentence.past):
                 past = True
-        elif cues.is_past(quote) or dates[0].two_digit_year:
+        elif sentence.past or dates[0].two_digit_year:
             past = True
         if cues.follows_since(before):
             past = True
-        if kind == "event" and cues.is_past(quote):
+        if kind == "event" and sentence.past:
             confidence += 0.1
         if any("does not match" in w for w in warnings):
             confidence -= 0.3
@@ -360,7 +333,7 @@ def extract_document(doc: Document, *, published: date | None = None) -> list[Ex
     page = pub.day
     source = pub.source if page and page != published else "the publication date"
     skip = sorted(s.span for s in stamps)
-    heads = [m for m in _ITEM_HEAD.finditer(text) if _item_date(m, page) is not None]
+    heads = [m for m in ITEM_HEAD.finditer(text) if item_date(m, page) is not None]
     if not heads:
         first_line = re.search(r"\S[^\n]*", text[:5000])
         headline = doc.title or (_trim_words(first_line.group(0).strip(), 200) if first_line else None)
@@ -372,7 +345,7 @@ def extract_document(doc: Document, *, published: date | None = None) -> list[Ex
         notices.append(lead)
     for n, m in enumerate(heads):
         end = heads[n + 1].start() if n + 1 < len(heads) else len(text)
-        item = _item_date(m, page)
+        item = item_date(m, page)
         notices.append(
             _extract_notice(
                 text,

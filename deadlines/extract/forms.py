@@ -188,16 +188,26 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-# Numbers that look like dates but are not: addresses, phone numbers, document numbers.
-# Each kind of number that only looks like a date, with a literal it needs (checked with str.find
-# first, so most sentences run only the phone-number pattern).
-NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
-    (("://", "www."), re.compile(r"(?:https?://|www\.)[^\s\x00]++")),
-    (("@",), re.compile(r"[\w.+-]++@[\w-]++\.\w+")),
-    ((".",), re.compile(r"(?<![\w-])[\w-]++\.(?:pdf|hwp|hwpx|docx?|xlsx?|jpe?g|png|html?)\b")),
+# Numbers that look like dates but are not: addresses, phone numbers, document numbers. Each
+# comes with literals it needs (checked with str.find first) and, for the rare ones, an anchor:
+# the pattern then runs only within ANCHOR_REACH characters of each anchor. The patterns start
+# with a character class where they can, so the regex engine skips to candidates in C.
+ANCHOR_REACH = 100
+_FILE_TYPES = r"\.(?:pdf|hwp|hwpx|docx?|xlsx?|jpe?g|png|html?)\b"
+NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | None]] = [
+    (("://", "www."), re.compile(r"(?:https?://|www\.)[^\s\x00]++"), None),
+    (("@",), re.compile(r"[\w.+-]++@[\w-]++\.\w+"), re.compile("@")),
+    ((".",), re.compile(rf"(?<![\w-])[\w-]++{_FILE_TYPES}"), re.compile(_FILE_TYPES)),
     (
         ("-", ".", " ", "("),
-        re.compile(r"(?<![\d.])(?=[+(\d])(?:\+?\d{1,3}[\s.-])?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{4}(?!\d)"),
+        # (?<![\d.])(?:\+?\d{1,3}[\s.-])?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{4}(?!\d), its first
+        # character matched first and the three ways to begin told apart by it.
+        re.compile(
+            r"[+(\d](?<![\d.][+(\d])"
+            r"(?:(?<=\+)\d{1,3}[\s.-]\(?\d{2,4}\)?|(?<=\()\d{2,4}\)?|(?<=\d)(?:\d{0,2}[\s.-]\(?\d{2,4}\)?|\d{1,3}\)?))"
+            r"[\s.-]\d{3,4}[\s.-]\d{4}(?!\d)"
+        ),
+        None,
     ),
     (
         (
@@ -215,13 +225,17 @@ NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
             "Directive",
             "Resolution",
         ),
+        # \b(?:No|NO|Ref|REF|Reference|Doc|...|Resolution), grouped by first letter in the same order.
         re.compile(
-            r"\b(?:No|NO|Ref|REF|Reference|Doc|Document|File|Order|Case|Bulletin|Circular|Notice|Directive|Resolution)"
+            r"[NRDFOCB](?<!\w[NRDFOCB])"
+            r"(?:(?<=N)(?:o|O|otice)|(?<=R)(?:ef|EF|eference|esolution)|(?<=D)(?:oc|ocument|irective)|(?<=F)ile"
+            r"|(?<=O)rder|(?<=C)(?:ase|ircular)|(?<=B)ulletin)"
             r"\s*(?:No\.?|number|#)?\s*[:.]?\s*[A-Z]*[-\d][\w./-]*"
         ),
+        None,
     ),
-    (("호",), re.compile(r"제\s*[\d-]{4,}\s*호")),
-    (("-", "/"), re.compile(r"\b[A-Z]{2,}[-/]\d{2,4}[-/][\w-]+")),
+    (("호",), re.compile(r"제\s*[\d-]{4,}\s*호"), None),
+    (("-", "/"), re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]+[-/]\d{2,4}[-/][\w-]+"), None),
 ]
 
 # The pieces `ranges.py` reuses to read the second end of a range.

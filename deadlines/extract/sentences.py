@@ -1,4 +1,4 @@
-"""Cutting a notice into sentences, and reading timetable rows and headline lines.
+"""Cutting a notice into items and sentences, and reading timetable rows and headline lines.
 
 Pure and linear: a sentence longer than MAX_SENTENCE is cut at a clause boundary, so every date
 reads a bounded quote however long the page.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
+from deadlines.extract.forms import MONTHS
 from deadlines.extract.times import TimeMention
 
 # Full stops that do not end a sentence: "5 p.m. Friday, Oct. 11", "Mr. Kim", "No. 5". Every
@@ -88,3 +90,38 @@ def headline_like(text: str, start: int, end: int, notice_start: int) -> bool:
         return False
     line = text[start:end]
     return "\n" not in line and ":" not in line and "|" not in line and not _HEADLINE_END.search(line)
+
+
+# An item of a news page: "12 March: Notice of election", "3월 12일: 후보자 등록".
+ITEM_HEAD = re.compile(
+    r"^[ \t]*(?:(?P<d>\d{1,2})[ \t]+(?P<mon>[A-Z][a-z]{2,8})|(?P<mon2>[A-Z][a-z]{2,8})[ \t]+(?P<d2>\d{1,2})"
+    r"|(?P<km>\d{1,2})월[ \t]*(?P<kd>\d{1,2})일)[ \t]*[:：][ \t]*(?P<title>\S.*)$",
+    re.M,
+)
+
+
+def _month_number(name: str | None) -> int | None:
+    if not name:
+        return None
+    return MONTHS.get(name[:3].lower())
+
+
+def item_date(m: re.Match[str], page: date | None) -> date | None:
+    if m["km"]:
+        month, day = int(m["km"]), int(m["kd"])
+    else:
+        month = _month_number(m["mon"] or m["mon2"])  # type: ignore[assignment]
+        day = int(m["d"] or m["d2"])
+    if month is None or page is None:
+        return None
+    try:
+        item = date(page.year, month, day)
+    except ValueError:
+        return None
+    # Items are listed on a page published after them: a later date belongs to the year before.
+    if item > page:
+        try:
+            item = date(page.year - 1, month, day)
+        except ValueError:
+            return None
+    return item
