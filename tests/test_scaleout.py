@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from deadlines.settings import load_settings
 from tests.conftest import Cli, cli_env, deadlines_command
@@ -21,6 +22,7 @@ NOW = datetime(2024, 2, 9, 15, tzinfo=UTC)
 CLOSE = NOW + timedelta(days=1)
 
 
+@pytest.mark.slow
 def test_four_workers_deliver_20000_reminders_exactly_once(
     postgres_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
@@ -58,6 +60,7 @@ def test_four_workers_deliver_20000_reminders_exactly_once(
     assert all(r.state == "pending" and r.due_at > NOW for r in final if r.due_at > NOW)
 
 
+@pytest.mark.slow
 def test_a_rule_published_through_one_web_process_is_served_by_the_other(
     postgres_url: str, tmp_path: Path
 ) -> None:
@@ -111,10 +114,10 @@ def _restart_command() -> list[str] | None:
     return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1].name, "main", "restart"]
 
 
+@pytest.mark.slow
 def test_postgresql_restart_mid_run_loses_nothing(
     postgres_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    import pytest
 
     from tests.test_feeds_http import Server
 

@@ -10,6 +10,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Cli, cli_env, deadlines_command
 from tests.reminder_helpers import rows
 from tests.smtp_server import SmtpServer
@@ -18,6 +20,7 @@ NOW = datetime(2024, 4, 9, 9, tzinfo=UTC)  # P1D of the poll publication ban (18
 CONCURRENCY = 4
 
 
+@pytest.mark.slow
 def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server: SmtpServer) -> None:
     env = {
         **cli_env(db_url, tmp_path),
@@ -94,6 +97,7 @@ def rows_of(env: dict[str, str], now: datetime) -> list:  # type: ignore[type-ar
     ]
 
 
+@pytest.mark.slow
 def test_sigterm_finishes_in_flight_and_releases_the_rest(
     db_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
