@@ -22,20 +22,81 @@ _ZONE = r"(?:\s*(?:\(?(?:KST|local time|Seoul time|[A-Z]{2,4}T|ET|PT|CT)\)?))?"
 # Words that may sit between a cue and its date: a time, a weekday, "on", "the", punctuation.
 _FILL = rf"(?:[\s,:;]|\bon\b|\bthe\b|\bat\b|\bof\b|{_TIME}{_ZONE}|[-–—])*$"
 
+
+def _cue_words(words: list[str], others: list[str] | None = None) -> str:
+    r"""`(?i:\bword|...|other|...)`, written to start with a character class.
+
+    Each word keeps its word boundary (checked after its first letter) and its place among the
+    words of the same first letter; a pattern that starts with a class lets the regex engine skip
+    to candidates in C instead of trying every alternative at every position, and these searches
+    run for every date. `others` are alternatives without a boundary, keyed by their first
+    character the same way."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    branches = [
+        rf"(?<=[{c}{c.upper()}])(?<!\w[{c}{c.upper()}])(?i:{'|'.join(rests)})" for c, rests in groups.items()
+    ]
+    plain: dict[str, list[str]] = {}
+    for other in others or []:
+        plain.setdefault(other[0], []).append(other[1:])
+    branches += [rf"(?<={c})(?:{'|'.join(rests)})" for c, rests in plain.items()]
+    first = "".join(f"{c}{c.upper()}" for c in groups) + "".join(plain)
+    return rf"[{first}](?:{'|'.join(branches)})"
+
+
 _DEADLINE_BEFORE = re.compile(
-    r"(?i:\bby|\buntil|\btill|\bup\s+to|\bno\s+later\s+than|\bnot\s+later\s+than|\bbefore|\bprior\s+to"
-    r"|\bdeadline(?:\s+(?:is|was|will\s+be|date))?|\bdue(?:\s+(?:on|by))?|\bclos(?:es?|ing)(?:\s+(?:on|date|is))?"
-    r"|\bclosed|\bends?(?:\s+on)?|\bending|\bexpires?|\blast\s+(?:day|date)(?:\s+(?:is|was))?|\bcut-?off(?:\s+(?:is|date))?"
-    r"|\bthru|\bthrough|[~～〜∼]|마감(?:일|일자|시한|기한)?(?:은|는|이|:)?|까지는)" + _FILL
+    _cue_words(
+        [
+            r"by",
+            r"until",
+            r"till",
+            r"up\s+to",
+            r"no\s+later\s+than",
+            r"not\s+later\s+than",
+            r"before",
+            r"prior\s+to",
+            r"deadline(?:\s+(?:is|was|will\s+be|date))?",
+            r"due(?:\s+(?:on|by))?",
+            r"clos(?:es?|ing)(?:\s+(?:on|date|is))?",
+            r"closed",
+            r"ends?(?:\s+on)?",
+            r"ending",
+            r"expires?",
+            r"last\s+(?:day|date)(?:\s+(?:is|was))?",
+            r"cut-?off(?:\s+(?:is|date))?",
+            r"thru",
+            r"through",
+        ],
+        ["~", "～", "〜", "∼", r"마감(?:일|일자|시한|기한)?(?:은|는|이|:)?", "까지는"],
+    )
+    + _FILL
 )
-_BEFORE_CAVEAT = re.compile(r"(?i:\bbefore|\bprior\s+to)" + _FILL)
+_BEFORE_CAVEAT = re.compile(_cue_words([r"before", r"prior\s+to"]) + _FILL)
 _START_BEFORE = re.compile(
-    r"(?i:\bfrom|\bsince|\bstarting|\bstarts?|\bbegins?|\bbeginning|\bopens?|\bopening|\beffective(?:\s+from)?"
-    r"|\btakes?\s+effect(?:\s+from)?|\bas\s+from|\bcommenc(?:es?|ing)|\bwill\s+open|\blaunch(?:es)?"
-    r"|(?:시작|개시)(?:일|일자)?(?:은|는|:))" + _FILL
+    _cue_words(
+        [
+            r"from",
+            r"since",
+            r"starting",
+            r"starts?",
+            r"begins?",
+            r"beginning",
+            r"opens?",
+            r"opening",
+            r"effective(?:\s+from)?",
+            r"takes?\s+effect(?:\s+from)?",
+            r"as\s+from",
+            r"commenc(?:es?|ing)",
+            r"will\s+open",
+            r"launch(?:es)?",
+        ],
+        [r"시작(?:일|일자)?(?:은|는|:)", r"개시(?:일|일자)?(?:은|는|:)"],
+    )
+    + _FILL
 )
 _EVENT_BEFORE = re.compile(
-    r"(?i:\bon|\bheld\s+on|\bscheduled\s+for|\bwill\s+be\s+held\s+on|\bis|\bwas)" + _FILL
+    _cue_words([r"on", r"held\s+on", r"scheduled\s+for", r"will\s+be\s+held\s+on", r"is", r"was"]) + _FILL
 )
 # A clause that names a deadline before its date: "the deadline to register is", "last day for X".
 _DEADLINE_CLAUSE = re.compile(

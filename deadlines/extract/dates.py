@@ -155,6 +155,14 @@ _ORDINAL_WORD = re.compile(
 _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
 _MARGIN = 30
 _WEEKDAY_REACH = (48, 40)
+# Patterns tied to a rarer mark run only within reach of it (characters before, after): the
+# slashes of "Mar/02/2019", the bracketed weekday of "4. 10.(수)", the bracket or 까지 that
+# follows "(4. 10.)" and "3. 5.까지".
+_ANCHORED: dict[str, tuple[re.Pattern[str], int, int]] = {
+    "us-slash": (re.compile(r"/\d{1,2}/"), 10, 8),
+    "ko-md": (re.compile(r"\(\s*[월화수목금토일]"), 30, 12),
+    "ko-md-ctx": (re.compile(r"[)~～〜∼]|까지|부터"), 30, 2),
+}
 
 
 def _windows(
@@ -237,6 +245,8 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
             windows = [(lo, hi)]
         elif name.endswith("-word"):
             windows = _windows(scan, lo, hi, _ORDINAL_WORD)
+        elif name in _ANCHORED:
+            windows = _windows(scan, lo, hi, *_ANCHORED[name])
         else:
             windows = digits
         for w_lo, w_hi in windows:

@@ -24,7 +24,19 @@ _ACTION = re.compile(
     r"(?P<t>(?!be\b)[a-z]+(?:\s+[\w'-]+){1,8}?)\s+(?:by|from|until|till|before|no\s+later\s+than|on|between)\s*$)"
 )
 _CUT = re.compile(r"(?i:\s+(?:in\s+order\s+to|so\s+that|so\s+as\s+to|and|or|if|when|which|who)\s+|,)")
-_CLAUSE_START = re.compile(r"(?i:,\s+|\s[-–—]\s|\bthat\s+|\bwhere\s+|\bsaid\s+|\band\s+|\bbut\s+)")
+# Where a clause starts: ", ", " - ", "that", "where", "said", "and", "but". Written to start with
+# a character class (each word's boundary checked after its first letter), so the regex engine
+# skips to candidates in C.
+_CLAUSE_START = re.compile(
+    r"[,\sTtWwSsAaBb](?:(?<=,)\s+|(?<=\s)[-–—]\s|(?<=[Tt])(?<!\w[Tt])(?i:hat\s+)|(?<=[Ww])(?<!\w[Ww])(?i:here\s+)"
+    r"|(?<=[Ss])(?<!\w[Ss])(?i:aid\s+)|(?<=[Aa])(?<!\w[Aa])(?i:nd\s+)|(?<=[Bb])(?<!\w[Bb])(?i:ut\s+))"
+)
+# Words one of which every _NAMED title holds, and the words an _ACTION clause ends with: cheap
+# substring checks that spare most sentences those searches.
+_NAMED_WORDS = ("deadline", "last", "closing", "cut")
+_ACTION_ENDS = ("by", "from", "until", "till", "before", "than", "on", "between")
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
 # A subject holding a date is not a title: a month name beside a number ("2024 Primary" is fine).
 _DATE_WORDS = re.compile(
     r"(?i:\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -75,10 +87,11 @@ def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
     if start:
         start = sentence.find(" ", start, date_offset) + 1 or start
     head = sentence[start:date_offset]
-    m = _NAMED.search(sentence, start, date_offset + 80)
+    window = sentence[start : date_offset + 80].lower()
+    m = _NAMED.search(sentence, start, date_offset + 80) if any(w in window for w in _NAMED_WORDS) else None
     if m:
         return _capital(_trim(_ARTICLE.sub("", m["t"])))
-    if re.search(r"[가-힣]", head) or not re.search(r"[A-Za-z]", head):
+    if _HANGUL.search(head) or not _LATIN.search(head):
         korean = _korean_title(sentence, head)
         if korean:
             return korean
@@ -92,8 +105,9 @@ def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
             break
     if subject and _PRONOUN.match(subject):
         subject = ""
-    action = _ACTION.search(clean)
-    if action and (not subject or len(subject.split()) > MAX_WORDS):
+    wants_action = not subject or len(subject.split()) > MAX_WORDS
+    action = _ACTION.search(clean) if wants_action and clean.rstrip().lower().endswith(_ACTION_ENDS) else None
+    if action:
         verb_phrase = _CUT.split(action["t"])[0].strip()
         if len(verb_phrase.split()) >= 3 or not subject:
             return _capital(_trim(verb_phrase))
