@@ -145,7 +145,9 @@ def _longest_first(found: list[DateMention]) -> list[DateMention]:
 # Where dates can be. Patterns run only in windows around these, which keeps long stretches of
 # prose from being scanned a dozen times. Each trigger starts with a character class, so the regex
 # engine skips to candidates in C instead of trying the whole pattern at every position.
-_DIGITS = re.compile(r"\d+")
+# Runs of digits no more than 2 * _MARGIN apart, whose windows would merge: one match per
+# window instead of one per number.
+_DIGITS = re.compile(r"\d+(?:\D{0,60}\d+)*")
 # The ordinal words of "May third", for the "-word" patterns alone.
 _ORDINAL_WORD = re.compile(
     r"[FfSsTtEeNn](?i:(?<=f)(?:ir|our|if)|(?<=s)(?:ec|ix|even)|(?<=t)(?:hir|en|wel|wen)|(?<=e)(?:igh|lev)"
@@ -207,7 +209,7 @@ def _present(text: str, start: int, stop: int, needs: tuple[str, ...]) -> bool:
     return False
 
 
-def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str]]]:
+def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
     """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
     english = _MONTH_HINT.search(text, start, stop) is not None
     words = english and _ORDINAL_HINT.search(text, start, stop) is not None
@@ -223,7 +225,7 @@ def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str]
                 present = found[needs] = _present(text, start, stop, needs)
             if not present:
                 continue
-        wanted.append((name, pattern))
+        wanted.append((name, pattern, needs))
     return wanted
 
 
@@ -238,17 +240,23 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
     ):
         return []
     found: list[DateMention] = []
-    for name, pattern in _wanted(scan, lo, hi):
+    english: list[tuple[int, int]] | None = None
+    for name, pattern, needs in _wanted(scan, lo, hi):
         if name == "en-weekday":
             windows = _windows(scan, lo, hi, _WEEKDAY, *_WEEKDAY_REACH)
         elif name == "ko-month-end":
             windows = [(lo, hi)]
         elif name.endswith("-word"):
-            windows = _windows(scan, lo, hi, _ORDINAL_WORD)
+            windows = [w for w in _windows(scan, lo, hi, _ORDINAL_WORD) if _MONTH_HINT.search(scan, *w)]
         elif name in _ANCHORED:
             windows = _windows(scan, lo, hi, *_ANCHORED[name])
+        elif needs is None:
+            # English dates hold a month name: only the windows with one.
+            if english is None:
+                english = [w for w in digits if _MONTH_HINT.search(scan, *w)]
+            windows = english
         else:
-            windows = digits
+            windows = [w for w in digits if _present(scan, w[0], w[1], needs)]
         for w_lo, w_hi in windows:
             for m in pattern.finditer(scan, w_lo, w_hi):
                 mention = _mention(name, m, real, base)
