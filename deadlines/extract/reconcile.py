@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,31 +65,63 @@ class Match:
         }
 
 
+_WORD = re.compile(r"[A-Za-z]{3,}|[가-힣]{2,}")
+# A rule key word is found in a quote when a quote word starts with its stem (the first five
+# letters, "absence" ~ "absentee"), or for Korean holds its first two syllables.
+_STEM = 5
+
+
 def _words(text: str) -> set[str]:
-    words = {w.lower() for w in re.findall(r"[A-Za-z]{3,}|[가-힣]{2,}", text)}
+    words = {w.lower() for w in _WORD.findall(text)}
     return {w for w in words if w not in _STOP}
 
 
-def _keyword_sets(deadline: DeadlineRecord) -> list[set[str]]:
+def _stems(key: str) -> tuple[str, bool]:
+    return (key[:_STEM], True) if key.isascii() else (key[:2], False)
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyword_sets(deadline_id: str, titles: tuple[str, ...]) -> list[list[tuple[str, bool]]]:
     # The slug is the curated key ("overseas-absentee-report"); titles catch other wordings.
-    return [_words(deadline.id.replace("-", " ")), *(_words(t) for t in deadline.title.values())]
+    sets = [_words(deadline_id.replace("-", " ")), *(_words(t) for t in titles)]
+    return [[_stems(key) for key in keys] for keys in sets]
 
 
-def _share(keys: set[str], quote_words: set[str]) -> float:
+@dataclass(frozen=True)
+class _QuoteWords:
+    """What a quote's words can match: every 3- to 5-letter prefix of its words, and every pair of
+    Korean syllables in them (so each key is one set lookup instead of a walk over the words)."""
+
+    prefixes: frozenset[str]
+    pairs: frozenset[str]
+
+
+def _quote_words(words: set[str]) -> _QuoteWords:
+    prefixes = {w[:n] for w in words for n in range(3, _STEM + 1)}
+    pairs = {w[i : i + 2] for w in words if not w.isascii() for i in range(len(w) - 1)}
+    return _QuoteWords(frozenset(prefixes), frozenset(pairs))
+
+
+def _share(keys: list[tuple[str, bool]], quote: _QuoteWords) -> float:
     if not keys:
         return 0.0
-    hits = 0
-    for key in keys:
-        stem = key[:5] if key.isascii() else key[:2]
-        if any(w.startswith(stem) or (not key.isascii() and stem in w) for w in quote_words):
-            hits += 1
+    hits = sum(1 for stem, ascii_key in keys if stem in (quote.prefixes if ascii_key else quote.pairs))
     return hits / len(keys)
+
+
+def _similarity(quote: _QuoteWords, deadline: DeadlineRecord) -> float:
+    keyword_sets = _keyword_sets(deadline.id, tuple(deadline.title.values()))
+    return max(_share(keys, quote) for keys in keyword_sets)
 
 
 def similarity(quote: str, deadline: DeadlineRecord) -> float:
     """Best share of a rule's key words found in the quote; prefixes match ("absence" ~ "absentee")."""
-    quote_words = _words(quote)
-    return max(_share(keys, quote_words) for keys in _keyword_sets(deadline))
+    return _similarity(_quote_words(_words(quote)), deadline)
+
+
+@functools.lru_cache(maxsize=256)
+def _headline_words(headline: str) -> frozenset[str]:
+    return frozenset(_words(headline))
 
 
 def _same_dates(record: ExtractedRecord, deadline: DeadlineRecord) -> bool:
@@ -127,12 +160,15 @@ def reconcile_one(record: ExtractedRecord, deadlines: Sequence[DeadlineRecord]) 
     if record.past:
         return Match(record, "past", message="past event: kept for the record, never reminded")
     # Rank by the sentence's own words first: a page headline often names a neighbouring item.
+    own = _words(record.quote)
+    quote = _quote_words(own)
+    with_headline = _quote_words(own | _headline_words(record.headline or "")) if record.headline else quote
     scored = sorted(
         (
             (
-                similarity(record.quote, d),
+                _similarity(quote, d),
                 d.kind == _RULE_KIND[record.kind],
-                similarity(record.quote + " " + (record.headline or ""), d),
+                _similarity(with_headline, d),
                 d,
             )
             for d in deadlines
