@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlmodel import Session, select
 
 from deadlines.db.audit import audit
@@ -49,6 +49,9 @@ def store_notice(
         for notice in notices
     ]
     drafts = [[_draft_values(m, election_id, now) for m in notice_matches] for notice_matches in matches]
+    table = DraftRow.metadata.tables["draft"]
+    # Converted to what the driver takes (JSON text, dates) before the first insert takes the lock.
+    _bind_values(session, table, [values for notice_drafts in drafts for values in notice_drafts])
     session.add_all(rows)
     session.flush()
     for row, notice_drafts in zip(rows, drafts, strict=True):
@@ -57,9 +60,14 @@ def store_notice(
             values["notice_id"] = row.id
     every_draft = [values for notice_drafts in drafts for values in notice_drafts]
     if every_draft:
-        # A Core insert into the table: one executemany. The ORM's bulk insert would split the
-        # rows into a batch per pattern of empty columns, thousands of statements for one paste.
-        session.connection().execute(insert(DraftRow.metadata.tables["draft"]), every_draft)
+        # One executemany straight to the driver: the ORM's bulk insert split a paste into a
+        # statement per pattern of empty columns, and even a Core insert spent most of the
+        # lock converting each row.
+        sql, order = _insert_sql(session, table, list(every_draft[0]))
+        params: list[Any] = every_draft
+        if order is not None:
+            params = [tuple(values[key] for key in order) for values in every_draft]
+        session.connection().exec_driver_sql(sql, params)
     for row, notice, notice_drafts in zip(rows, notices, drafts, strict=True):
         audit(
             session=session,
@@ -70,6 +78,25 @@ def store_notice(
             now=now,
         )
     return rows
+
+
+def _bind_values(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Convert each value in place as the column's type would for the database in use."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    processors = [(key, table.c[key].type.bind_processor(dialect)) for key in rows[0]]
+    active = [(key, process) for key, process in processors if process is not None]
+    for values in rows:
+        for key, process in active:
+            values[key] = process(values[key])
+
+
+def _insert_sql(session: Session, table: Table, keys: list[str]) -> tuple[str, list[str] | None]:
+    """The driver's INSERT statement for these columns, and the order of its parameters when the
+    driver takes them by position (None: by name)."""
+    compiled = insert(table).compile(dialect=session.get_bind().dialect, column_keys=keys)
+    return str(compiled), (list(compiled.positiontup or []) if compiled.positional else None)
 
 
 def _draft_values(m: Match, election_id: str | None, now: datetime) -> dict[str, Any]:

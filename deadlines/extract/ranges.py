@@ -54,11 +54,18 @@ _KO_UNTIL = re.compile(r"\s*(?:\([^)\n]{0,12}\)\s*)?까지")
 _PERIOD_LINE = re.compile(r"(?:기간|일정|Period|Dates?)\s*[:：]", re.I)
 
 
+_LEAD_JOINERS = ("to", "through", "thru", "until", "till", "and", "&", "-", "–", "—", "~")
+
+
 def _lead_day(text: str, a: DateMention, lo: int) -> tuple[int, int, str] | None:
     """The first day of "24 to 27 February", written before the full date `a`."""
     if a.month == 0 or not _DAY_FIRST.match(a.text):
         return None
-    m = _LEAD_DAY.search(text, max(lo, a.start - 40), a.start)
+    begin = max(lo, a.start - 40)
+    # The end-anchored search only where the words before end with a joiner ("to", "and", "-").
+    if not text[begin : a.start].rstrip().lower().endswith(_LEAD_JOINERS):
+        return None
+    m = _LEAD_DAY.search(text, begin, a.start)
     if m is None:
         return None
     return m.start("lead"), m.end("lead"), m["j"]
@@ -68,7 +75,10 @@ def _listed_days(text: str, a: DateMention, lo: int) -> list[DateMention]:
     """The other days of a list sharing one month: "on 22, 24 and 26 April 2024"."""
     if a.month == 0 or not _DAY_FIRST.match(a.text):
         return []
-    m = _DAY_LIST.search(text, max(lo, a.start - 60), a.start)
+    begin = max(lo, a.start - 60)
+    if not text[begin : a.start].rstrip().lower().endswith(("and", "&")):
+        return []
+    m = _DAY_LIST.search(text, begin, a.start)
     if m is None:
         return []
     days = [(d.start(), d.end(), int(d[1])) for d in re.finditer(r"(\d{1,2})(?:st|nd|rd|th)?", m.group(0))]
