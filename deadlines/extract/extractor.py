@@ -23,7 +23,7 @@ from deadlines.extract.ranges import find_expressions
 from deadlines.extract.resolve import Resolved, find_stamps, is_valid, publication, resolve
 from deadlines.extract.sentences import ITEM_HEAD, headline_like, item_date, row_label, sentences, strip_span
 from deadlines.extract.times import TimeMention, find_times, find_zone
-from deadlines.extract.titles import row_title, title
+from deadlines.extract.titles import korean_topic, row_title, title
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class _Sentence:
     zone: str | None
     times: list[TimeMention]
     row_label: str | None
+
+    @functools.cached_property
+    def korean_topic(self) -> str | None:
+        """What a Korean sentence is about, for the titles of all its dates: read once."""
+        return korean_topic(self.quote)
 
     @functools.cached_property
     def past(self) -> bool:
@@ -249,7 +254,7 @@ class _NoticeExtractor:
             past=past,
             warnings=tuple(warnings),
             headline=self.headline,
-            title=label or title(quote, max(0, offset), self.headline),
+            title=label or title(quote, max(0, offset), self.headline, lambda: sentence.korean_topic),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 MAX_WORDS = 9
 MAX_CHARS = 70
@@ -80,8 +81,13 @@ def row_title(label: str) -> str | None:
     return _capital(text) if len(text) >= 3 else None
 
 
-def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
-    """A short label for the record whose date starts at `date_offset` in `sentence`."""
+def title(
+    sentence: str, date_offset: int, headline: str | None, topic: Callable[[], str | None] | None = None
+) -> str | None:
+    """A short label for the record whose date starts at `date_offset` in `sentence`.
+
+    `topic` gives the sentence's Korean topic (`korean_topic(sentence)`) when the caller keeps it
+    for all the dates of one sentence: it reads the whole sentence."""
     # A title stands near its date: reading a bounded stretch keeps long sentences cheap.
     start = max(0, date_offset - HEAD_CHARS)
     if start:
@@ -92,7 +98,7 @@ def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
     if m:
         return _capital(_trim(_ARTICLE.sub("", m["t"])))
     if _HANGUL.search(head) or not _LATIN.search(head):
-        korean = _korean_title(sentence, head)
+        korean = (topic or (lambda: korean_topic(sentence)))() or _korean_head(head)
         if korean:
             return korean
     clean = _LEADING.sub("", head.strip())
@@ -122,7 +128,8 @@ def title(sentence: str, date_offset: int, headline: str | None) -> str | None:
     return _trim(headline) if headline else None
 
 
-def _korean_title(sentence: str, head: str) -> str | None:
+def korean_topic(sentence: str) -> str | None:
+    """The noun phrase a Korean sentence is about: "국외부재자 신고" of "국외부재자 신고는 ..."."""
     text = _KO_SUBJECT_NOISE.sub("", _LEADING.sub("", sentence.strip()))
     text = re.sub(r"\(이하[^)]*\)", "", text)
     m = _KO_TOPIC.match(_DATE_NOISE.sub(" ", text))
@@ -130,6 +137,10 @@ def _korean_title(sentence: str, head: str) -> str | None:
         candidate = " ".join(m["t"].split())
         if len(candidate) >= 2 and not candidate.isdigit():
             return _trim(candidate)
+    return None
+
+
+def _korean_head(head: str) -> str | None:
     m = _KO_NOUNS.search(_DATE_NOISE.sub(" ", head))
     if m and len(m.group(0)) >= 2:
         return _trim(m.group(0))
