@@ -28,9 +28,13 @@ class OverrideInput:
 def edit_election(
     document: Mapping[str, Any], *, day: str, anchors: Mapping[str, str], overrides: Iterable[OverrideInput]
 ) -> dict[str, Any]:
-    """The election document with a new day, anchors and overrides; other fields kept as they are."""
+    """The election document with a new day, anchors and overrides; other fields kept as they are.
+
+    A blank day on an election whose day is computed (from its term or cause) keeps it computed
+    and provisional; a day given confirms it."""
     new = copy.deepcopy(dict(document))
-    new["day"] = day.strip()
+    if day.strip() or "day" in new:
+        new["day"] = day.strip()
     kept = {k: v.strip() for k, v in anchors.items() if v.strip()}
     if kept:
         new["anchors"] = kept
