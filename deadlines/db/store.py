@@ -50,8 +50,12 @@ def store_notice(
     ]
     drafts = [[_draft_values(m, election_id, now) for m in notice_matches] for notice_matches in matches]
     table = DraftRow.metadata.tables["draft"]
-    # Converted to what the driver takes (JSON text, dates) before the first insert takes the lock.
-    _bind_values(session, table, [values for notice_drafts in drafts for values in notice_drafts])
+    # SQLite has one write lock for the whole file, held from the first insert to the commit:
+    # there the values are converted for the driver (JSON text, dates) before it is taken. Other
+    # databases lock rows, and their drivers adapt values themselves.
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        _bind_values(session, table, [values for notice_drafts in drafts for values in notice_drafts])
     session.add_all(rows)
     session.flush()
     for row, notice_drafts in zip(rows, drafts, strict=True):
@@ -59,10 +63,13 @@ def store_notice(
         for values in notice_drafts:
             values["notice_id"] = row.id
     every_draft = [values for notice_drafts in drafts for values in notice_drafts]
-    if every_draft:
-        # One executemany straight to the driver: the ORM's bulk insert split a paste into a
-        # statement per pattern of empty columns, and even a Core insert spent most of the
-        # lock converting each row.
+    if every_draft and not sqlite:
+        # One Core executemany (the ORM's bulk insert splits the rows into a statement per
+        # pattern of empty columns: thousands for one paste).
+        session.connection().execute(insert(table), every_draft)
+    elif every_draft:
+        # One executemany straight to the driver: even a Core insert spent most of the lock
+        # converting each row.
         sql, order = _insert_sql(session, table, list(every_draft[0]))
         params: list[Any] = every_draft
         if order is not None:
