@@ -159,7 +159,11 @@ def test_change_from_another_process_is_served_without_restart(site) -> None:  #
     rules = Path(run.env["DEADLINES_RULES_DIR"])
     path = rules / "elections.toml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("day = 2028-04-12", "day = 2028-04-19"), encoding="utf-8"
+        # The 2028 day is computed from the term (12 Apr); staff announce another one.
+        path.read_text(encoding="utf-8").replace(
+            "term_ends = 2028-05-29", "day = 2028-04-19\nterm_ends = 2028-05-29"
+        ),
+        encoding="utf-8",
     )
     assert run("rules", "apply").exit_code == 0
     deadline = time.monotonic() + 10

@@ -50,9 +50,13 @@ def test_unrelated_date_is_new(book: RuleBook) -> None:
 
 
 def test_guess_election_by_date_when_no_name(book: RuleBook) -> None:
+    # The next election due after the notice's date; the shipped ones run to the 10th local
+    # elections (12 June 2030, computed from the term in kr-election-law.md).
     chosen = guess_election("no names here", book.elections.values(), date(2025, 1, 1))
+    assert chosen is not None and chosen.id == "kr-2026-local"
+    chosen = guess_election("no names here", book.elections.values(), date(2027, 11, 1))
     assert chosen is not None and chosen.id == "kr-2028-national-assembly"
-    assert guess_election("no names here", book.elections.values(), date(2030, 1, 1)) is None
+    assert guess_election("no names here", book.elections.values(), date(2030, 7, 1)) is None
     assert guess_election("no names here", book.elections.values()) is None
 
 

@@ -282,7 +282,7 @@ def test_election_day_9999_12_31_is_a_rule_error_naming_file_and_field(
     rules = _rules_copy(tmp_path)
     elections = rules / "elections.toml"
     elections.write_text(
-        elections.read_text(encoding="utf-8").replace("day = 2028-04-12", "day = 9999-12-31")
+        elections.read_text(encoding="utf-8").replace("term_ends = 2028-05-29", "day = 9999-12-31")
     )
     output = _one_line_error(run_sqlite("rules", "check", str(rules)))
     assert "elections.toml" in output and ELECTION_2028 in output and "'day'" in output

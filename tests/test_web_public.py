@@ -162,7 +162,13 @@ def test_preferences_change_zone_and_elections(site_any_db: Site) -> None:
 
 def test_api_lists_elections_and_deadlines(site: Site) -> None:
     elections = site.client.get("/api/elections").json()
-    assert [e["id"] for e in elections] == [ELECTION_2024, ELECTION_2028]
+    ids = [e["id"] for e in elections]
+    # Every shipped election, by day: the 2024 one announced, 2028's computed from the term.
+    assert ids == sorted(ids, key=lambda i: next(e["day"] for e in elections if e["id"] == i))
+    by_id = {e["id"]: e for e in elections}
+    assert {ELECTION_2024, ELECTION_2028, "kr-2030-presidential", "kr-2030-local"} <= set(ids)
+    assert by_id[ELECTION_2024]["provisional"] is False and by_id[ELECTION_2028]["provisional"] is True
+    assert by_id[ELECTION_2028]["day"] == "2028-04-12"
     body = site.client.get(f"/api/elections/{ELECTION_2024}/deadlines").json()
     absentee = next(d for d in body["deadlines"] if d["id"] == "overseas-absentee-report")
     assert (absentee["opens"], absentee["closes"]) == ("2023-11-12", "2024-02-10")
