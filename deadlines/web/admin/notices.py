@@ -191,7 +191,10 @@ def approve(
                 OverrideInput(draft.rule, str(draft.starts or ""), str(draft.ends or ""), reason)
             )
             document = edit_election(
-                current, day=str(current.get("day", "")), anchors=current.get("anchors", {}), overrides=overrides
+                current,
+                day=str(current.get("day", "")),
+                anchors=current.get("anchors", {}),
+                overrides=overrides,
             )
             try:
                 result = preview(
