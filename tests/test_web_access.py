@@ -25,6 +25,7 @@ ACCESS: dict[tuple[str, str], tuple[str, int]] = {
     ("GET", "/admin/rules"): ("/admin/rules", 200),
     ("GET", "/admin/elections/{election_id}"): (f"/admin/elections/{ELECTION_2028}", 200),
     ("POST", "/admin/elections/{election_id}/preview"): (f"/admin/elections/{ELECTION_2028}/preview", 403),
+    ("POST", "/admin/elections/{election_id}/confirm"): (f"/admin/elections/{ELECTION_2028}/confirm", 403),
     ("GET", "/admin/rulesets/{ruleset_id}/rules/{rule_id}"): (
         "/admin/rulesets/kr-national-assembly/rules/overseas-absentee-report",
         200,

@@ -28,7 +28,7 @@ from deadlines.rules.model import RuleBook
 class Change:
     election: str
     slug: str
-    action: str  # created, updated, cancelled, restored
+    action: str  # created, updated, cancelled, restored, restated (day confirmed)
     before: str | None = None
     after: str | None = None
 
@@ -179,7 +179,8 @@ def _sync_revisions(session: Session, book: RuleBook, actor: str, force: bool, n
     return messages
 
 
-def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: datetime) -> None:
+def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: datetime) -> bool:
+    """Store the election's row; True when its day went from provisional to confirmed or back."""
     e = book.elections[election_id]
     values: dict[str, Any] = {
         "name_en": e.name["en"],
@@ -196,18 +197,28 @@ def _sync_election_row(session: Session, book: RuleBook, election_id: str, now: 
     if row is None:
         session.add(ElectionRow(id=election_id, updated_at=now, **values))
         session.flush()
-        return
+        return False
+    restated = row.provisional != e.provisional
     if any(getattr(row, k) != v for k, v in values.items()):
         for k, v in values.items():
             setattr(row, k, v)
         row.updated_at = now
         session.add(row)
+    return restated
 
 
 def sync_records(
-    *, session: Session, election_id: str, records: Sequence[DeadlineRecord], actor: str, now: datetime
+    *,
+    session: Session,
+    election_id: str,
+    records: Sequence[DeadlineRecord],
+    actor: str,
+    now: datetime,
+    restated: bool = False,
 ) -> list[Change]:
-    """Make the stored deadlines of one election equal `records`; bump revisions on change."""
+    """Make the stored deadlines of one election equal `records`; bump revisions on change.
+    `restated`: the election's day was confirmed (or made provisional again), so every live row
+    is a new revision even where its dates stay (calendars replace TENTATIVE with CONFIRMED)."""
     rows = rule_rows(session, election_id)
     changes: list[Change] = []
     for record in records:
@@ -227,11 +238,13 @@ def sync_records(
                 now=now,
             )
             continue
-        if not row_changed(row, values):
+        if not row_changed(row, values) and not (restated and row.status != "cancelled"):
             continue
         before_snapshot = row_snapshot(row)
         before = row_span(row)
         action = "restored" if row.status == "cancelled" else "updated"
+        if not row_changed(row, values):
+            action = "restated"
         for k, v in values.items():
             setattr(row, k, v)
         row.revision += 1
@@ -274,10 +287,15 @@ def sync_elections(
     """Store the elections' rows and computed deadlines from a validated RuleBook."""
     changes: list[Change] = []
     for election_id in sorted(election_ids):
-        _sync_election_row(session, book, election_id, now)
+        restated = _sync_election_row(session, book, election_id, now)
         records = evaluate_election(book, election_id)
         changes += sync_records(
-            session=session, election_id=election_id, records=records, actor=actor, now=now
+            session=session,
+            election_id=election_id,
+            records=records,
+            actor=actor,
+            now=now,
+            restated=restated,
         )
     return changes
 

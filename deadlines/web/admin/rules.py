@@ -1,11 +1,13 @@
 """Console pages for the live rules: view, edit an election or a rule, preview, publish, revert."""
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from deadlines.db.confirm import confirm_election_day
 from deadlines.db.review import approve_draft
 from deadlines.db.revisions import (
     Preview,
@@ -76,6 +78,8 @@ def election_form(
 ) -> HTMLResponse:
     with console.session() as session:
         docs = live_documents(session)
+        book = live_rulebook(session=session)
+    live = book.elections.get(election_id) if book else None
     ruleset_id = document.get("ruleset")
     ruleset = docs.get(("ruleset", str(ruleset_id)), ({}, None))[0]
     context = {
@@ -85,6 +89,9 @@ def election_form(
         "rule_ids": [r.get("id") for r in ruleset.get("rule", [])],
         "overrides": [*document.get("overrides", []), {}],
         "errors": errors,
+        "provisional": live is not None and live.provisional,
+        "computed_day": live.day if live is not None else None,
+        "day_steps": live.day_steps if live is not None else (),
     }
     return console.render(request, staff, "election_edit.html", context, status)
 
@@ -232,12 +239,53 @@ def publish_revision(
         session.commit()
     report = console.after_rules_change(now)
     note = f"published revision {revision}: {len(changes)} deadline change(s); {report}"
-    response = RedirectResponse(f"/admin/history/{kind}/{key}?published={revision}", status_code=303)
+    return _redirect_with_note(console, f"/admin/history/{kind}/{key}?published={revision}", note)
+
+
+@router.post("/elections/{election_id}/confirm", response_class=HTMLResponse)
+def election_confirm(
+    request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, election_id: str
+) -> Response:
+    """Confirm a provisional (computed) election day as shown on the edit page; then the same
+    follow-up as a publish: re-plan, corrections, feeds, cache."""
+    shown = _text(form, "day")
+    with console.session() as session:
+        book = live_rulebook(session=session)
+        election = book.elections.get(election_id) if book else None
+        if election is None:
+            return console.error(request, staff, f"no live election {election_id!r}")
+        if not election.provisional:
+            return console.error(request, staff, f"the day of {election_id} is already confirmed", 409)
+        if shown != election.day.isoformat():
+            message = (
+                f"the computed day of {election_id} is now {election.day}, not {shown or 'blank'}:"
+                " look at the page again before confirming"
+            )
+            return console.error(request, staff, message, 409)
+        try:
+            day, changes = confirm_election_day(
+                session=session,
+                election_id=election_id,
+                day=date.fromisoformat(shown),
+                actor=f"staff:{staff.username}",
+                now=now,
+            )
+        except NotFound as e:
+            return console.error(request, staff, str(e))
+        except (RuleErrors, RuleError) as e:
+            return console.error(request, staff, str(e), 400)
+        session.commit()
+    report = console.after_rules_change(now)
+    note = f"confirmed election day {day} of {election_id}: {len(changes)} deadline revision(s); {report}"
+    return _redirect_with_note(console, f"/admin/history/election/{election_id}", note)
+
+
+def _redirect_with_note(console: Console, url: str, note: str) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
     # The status message travels in a cookie only the server can sign, never in the address.
-    secret = console.settings.secret_key
     response.set_cookie(
         FLASH_COOKIE,
-        sign_flash(secret, note),
+        sign_flash(console.settings.secret_key, note),
         max_age=120,
         path="/admin",
         secure=console.settings.cookie_secure,
