@@ -80,10 +80,37 @@ def _mrel(word: str | None) -> Relative:
 
 
 _OFFSETS = {"오늘": 0, "내일": 1, "모레": 2, "글피": 3}
+_EN_NUMERIC = frozenset(("en-dmy", "en-mdy"))
 
 
 def _mention(name: str, m: re.Match[str], real: str, base: int) -> DateMention | None:
     """The date a pattern matched in a sealed copy of `real` that starts at `base` (see find_dates_in)."""
+    if name in _EN_NUMERIC:
+        # The common English forms, read by position (no dict of groups): see the general case below.
+        wd, d, mon, y, yy = m.group("wd", "d", "mon", "y", "yy")
+        number = int(d)
+        if not 1 <= number <= 31:
+            return None
+        two_digit = False
+        if y:
+            year: int | None = int(y)
+        elif yy:
+            year, two_digit = int(yy), True
+            year += 1900 if year >= 70 else 2000
+        else:
+            year = None
+        return DateMention(
+            m.start() + base,
+            m.end() + base,
+            MONTHS[mon[:3].lower()],
+            number,
+            year,
+            EN_WEEKDAYS[wd[:3].lower()] if wd else None,
+            m.group(0).rstrip(". "),
+            "",
+            None,
+            two_digit_year=two_digit,
+        )
     g = m.groupdict()
     start, end, text = m.start() + base, m.end() + base, m.group(0)
     if name == "en-weekday":
@@ -241,13 +268,16 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
         return []
     found: list[DateMention] = []
     english: list[tuple[int, int]] | None = None
+    words: list[tuple[int, int]] | None = None
     for name, pattern, needs in _wanted(scan, lo, hi):
         if name == "en-weekday":
             windows = _windows(scan, lo, hi, _WEEKDAY, *_WEEKDAY_REACH)
         elif name == "ko-month-end":
             windows = [(lo, hi)]
         elif name.endswith("-word"):
-            windows = [w for w in _windows(scan, lo, hi, _ORDINAL_WORD) if _MONTH_HINT.search(scan, *w)]
+            if words is None:
+                words = [w for w in _windows(scan, lo, hi, _ORDINAL_WORD) if _MONTH_HINT.search(scan, *w)]
+            windows = words
         elif name in _ANCHORED:
             windows = _windows(scan, lo, hi, *_ANCHORED[name])
         elif needs is None:

@@ -85,7 +85,7 @@ Relative = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DateMention:
     """One written date. `month`/`day` may be 0 for forms resolved later (a weekday, a month end)."""
 
