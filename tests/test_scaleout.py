@@ -85,7 +85,11 @@ def test_a_rule_published_through_one_web_process_is_served_by_the_other(
         assert before == httpx.get(first.url + feed).content
         path = rules / "elections.toml"
         path.write_text(
-            path.read_text(encoding="utf-8").replace("day = 2028-04-12", "day = 2028-04-19"), encoding="utf-8"
+            # The 2028 day is computed from the term; the files now announce another.
+            path.read_text(encoding="utf-8").replace(
+                "term_ends = 2028-05-29", "day = 2028-04-19\nterm_ends = 2028-05-29"
+            ),
+            encoding="utf-8",
         )
         assert run("rules", "apply").exit_code == 0
         deadline = time.monotonic() + 10

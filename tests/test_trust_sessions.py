@@ -19,7 +19,8 @@ from deadlines.db.engine import make_engine
 from deadlines.db.models import OutboxRow, StaffSession, Subscriber
 from deadlines.db.ratelimit import backoff_delay
 from deadlines.db.staff import add_staff
-from deadlines.reminders.subscribers import SignUp, forget_subscriber, link_token, sign_up
+from deadlines.reminders.privacy import forget_subscriber
+from deadlines.reminders.subscribers import SignUp, link_token, sign_up
 from deadlines.tokens import make_token
 from tests.reminder_helpers import ELECTION
 from tests.web_helpers import BASE, PASSWORDS, Site, make_settings, running_site

@@ -109,7 +109,7 @@ def import_command(ctx: Context, file: Path, confirmed: bool) -> None:
 @pass_context
 def export_command(ctx: Context, email: str) -> None:
     """Print everything stored about EMAIL, as JSON (privacy requests)."""
-    from deadlines.reminders.subscribers import export_subscriber
+    from deadlines.reminders.privacy import export_subscriber
 
     with ctx.session() as session:
         echo_json(export_subscriber(session=session, email=email))
@@ -120,7 +120,7 @@ def export_command(ctx: Context, email: str) -> None:
 @pass_context
 def forget_command(ctx: Context, email: str) -> None:
     """Erase EMAIL and everything planned for it (privacy requests)."""
-    from deadlines.reminders.subscribers import forget_subscriber
+    from deadlines.reminders.privacy import forget_subscriber
 
     with ctx.session() as session:
         forget_subscriber(session=session, email=email, actor=ctx.settings.actor, now=ctx.now())

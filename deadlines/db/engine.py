@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
+from deadlines.clock import system_clock
 from deadlines.errors import StorageError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -135,7 +135,7 @@ def check_writable(engine: Engine) -> None:
     with engine.connect() as conn, conn.begin() as transaction:
         conn.execute(
             insert(ServiceState).values(
-                key=f"probe-{secrets.token_hex(8)}", value={}, updated_at=datetime.now(UTC)
+                key=f"probe-{secrets.token_hex(8)}", value={}, updated_at=system_clock()
             )
         )
         transaction.rollback()

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from deadlines.clock import system_clock
 from deadlines.db.types import UTCDateTime
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return system_clock()
 
 
 def _when(**kw: Any) -> Any:

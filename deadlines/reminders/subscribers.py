@@ -17,9 +17,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, delete, select, update
 
 from deadlines.db.audit import audit
-from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription, Told
+from deadlines.db.models import OutboxRow, Subscriber, Subscription
 from deadlines.db.types import UTCDateTime
-from deadlines.errors import NotFound
 from deadlines.errors import SubscriberError as SubscriberError
 from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.records import AUDIENCES, LANGUAGES
@@ -355,49 +354,3 @@ def unsubscribe(*, session: Session, secret: str, token: str, now: datetime) -> 
     subscriber, _ = token_owner(session=session, secret=secret, purpose="unsubscribe", token=token, now=now)
     unsubscribe_subscriber(session=session, subscriber=subscriber, now=now, actor="link")
     return subscriber
-
-
-def export_subscriber(*, session: Session, email: str) -> dict[str, Any]:
-    subscriber = _subscriber(session, normalise_email(email))
-    if subscriber is None:
-        raise NotFound(f"no subscriber with address {email!r}")
-    subs = session.exec(select(Subscription).where(Subscription.subscriber_id == subscriber.id)).all()
-    mails = session.exec(select(OutboxRow).where(OutboxRow.subscriber_id == subscriber.id)).all()
-    return {
-        "email": subscriber.email,
-        "language": subscriber.language,
-        "timezone": subscriber.timezone,
-        "status": subscriber.status,
-        "created_at": subscriber.created_at.isoformat(),
-        "confirmed_at": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
-        "subscriptions": [
-            {"election": s.election_id, "audiences": s.audiences, "triggers": s.triggers} for s in subs
-        ],
-        "emails": [
-            {
-                "kind": m.kind,
-                "trigger": m.trigger,
-                "state": m.state,
-                "due_at": m.due_at.isoformat(),
-                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-            }
-            for m in mails
-        ],
-    }
-
-
-def forget_subscriber(*, session: Session, email: str, actor: str, now: datetime) -> None:
-    """Erases the address and everything planned for it; the audit log keeps only that it happened."""
-    subscriber = _subscriber(session, normalise_email(email))
-    if subscriber is None:
-        raise NotFound(f"no subscriber with address {email!r}")
-    sid = subscriber.id
-    for model in (Told, OutboxRow, Subscription):  # what they were told goes too
-        for row in session.exec(select(model).where(model.subscriber_id == sid)):
-            session.delete(row)
-    session.flush()
-    session.delete(subscriber)
-    for entry in session.exec(select(AuditEntry).where(AuditEntry.target == f"subscriber/{sid}")):
-        entry.before = entry.after = None
-        session.add(entry)
-    audit(session=session, actor=actor, action="subscriber.forget", target=f"subscriber/{sid}", now=now)

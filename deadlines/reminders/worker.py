@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from deadlines.adapters import feed_settings
+from deadlines.clock import system_clock
 from deadlines.db.engine import engine_for
 from deadlines.db.feeddata import publish_from_db
 from deadlines.db.ratelimit import prune
@@ -38,7 +39,7 @@ class Worker:
     ) -> None:
         self.settings = settings
         self.engine = engine or engine_for(settings)
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or system_clock
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.quiet = parse_quiet_hours(settings.quiet_hours)
         self.dispatcher = Dispatcher(

@@ -1,14 +1,7 @@
-"""The web app's one clock: every handler, cache and login check asks it for "now"."""
+"""The web app's clock: the service's clock, named where web handlers look for it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from deadlines.clock import Clock, system_clock
 
-# Given to `create_app(settings, clock=...)`; tests pass a fixed or movable one.
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    """The real time, aware UTC: the default clock and the only place in the web app that reads it."""
-    return datetime.now(UTC)
+__all__ = ["Clock", "system_clock"]
