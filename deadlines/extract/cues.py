@@ -172,7 +172,7 @@ _AUDIENCES = re.compile(
 _AUDIENCE_ORDER = ("overseas", "candidates", "media")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cues:
     """What the words around one date say."""
 

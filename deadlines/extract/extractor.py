@@ -7,9 +7,8 @@ This module walks the notice (items, sentences, timetable rows) and joins the th
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, time
 from itertools import pairwise
 
@@ -26,26 +25,43 @@ from deadlines.extract.times import TimeMention, find_times, find_zone
 from deadlines.extract.titles import korean_topic, row_title, title
 
 
-@dataclass(frozen=True)
 class _Sentence:
-    """The sentence a date was found in: its quote and span, and what it says about who and when."""
+    """The sentence a date was found in: its quote and span, and what it says about who and when
+    (a plain slotted class, cheap to make; the Korean topic and the past tense are read on first use)."""
 
-    quote: str
-    span: tuple[int, int]
-    audiences: tuple[str, ...]
-    zone: str | None
-    times: list[TimeMention]
-    row_label: str | None
+    __slots__ = ("_past", "_topic", "_topic_read", "audiences", "quote", "row_label", "span", "times", "zone")
 
-    @functools.cached_property
+    def __init__(
+        self,
+        quote: str,
+        span: tuple[int, int],
+        audiences: tuple[str, ...],
+        zone: str | None,
+        times: list[TimeMention],
+        row_label: str | None,
+    ) -> None:
+        self.quote = quote
+        self.span = span
+        self.audiences = audiences
+        self.zone = zone
+        self.times = times
+        self.row_label = row_label
+        self._topic: str | None = None
+        self._topic_read = False
+        self._past: bool | None = None
+
     def korean_topic(self) -> str | None:
         """What a Korean sentence is about, for the titles of all its dates: read once."""
-        return korean_topic(self.quote)
+        if not self._topic_read:
+            self._topic, self._topic_read = korean_topic(self.quote), True
+        return self._topic
 
-    @functools.cached_property
+    @property
     def past(self) -> bool:
         """Whether the sentence speaks of something done ("was held"): read once, not per date."""
-        return cues.is_past(self.quote)
+        if self._past is None:
+            self._past = cues.is_past(self.quote)
+        return self._past
 
 
 class _NoticeExtractor:
@@ -93,7 +109,8 @@ class _NoticeExtractor:
             after = text[expr.end : min(next_start, expr.end + cues.AFTER)]
             prev_end = expr.end
             lead = text[max(s_start, expr.start - cues.BEFORE) : expr.start]
-            self.year_hint = next((e.first.year for e in expressions[n + 1 :] if e.first.year), None)
+            if self.reference is None:  # the hint is read only then (see _single)
+                self.year_hint = next((e.first.year for e in expressions[n + 1 :] if e.first.year), None)
             record = self._expression(expr, before, after, lead, sentence)
             if record is not None and previous is not None and _SHARES_VERB.match(before):
                 record = _same_kind(record, previous)
@@ -254,7 +271,7 @@ class _NoticeExtractor:
             past=past,
             warnings=tuple(warnings),
             headline=self.headline,
-            title=label or title(quote, max(0, offset), self.headline, lambda: sentence.korean_topic),
+            title=label or title(quote, max(0, offset), self.headline, sentence.korean_topic),
         )
 
 

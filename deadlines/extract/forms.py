@@ -102,7 +102,7 @@ class DateMention:
     two_digit_year: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class DateExpression:
     """A single date, or two dates written as one range ("12 Nov to 10 Feb") or pair ("5 and 6 April")."""
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 ExtractedKind = Literal["period", "deadline", "start", "event"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class ExtractedRecord:
     """A dated statement found in a notice; `span` locates `quote` in the extracted text."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import time
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class TimeMention:
     start: int
     end: int
