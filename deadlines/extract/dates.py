@@ -19,6 +19,7 @@ from deadlines.extract.forms import (
     PATTERNS,
     DateMention,
     Relative,
+    may_hold_ordinal,
 )
 
 
@@ -224,7 +225,6 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "en-weekday": ("day",),
 }
 _GATED = [(name, pattern, _NEEDS.get(name)) for name, pattern in PATTERNS]
-_ORDINAL_HINT = re.compile(r"(?i:[a-z](?:st|nd|rd|th)\b)")
 _MONTH_HINT = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
@@ -239,7 +239,7 @@ def _present(text: str, start: int, stop: int, needs: tuple[str, ...]) -> bool:
 def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
     """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
     english = _MONTH_HINT.search(text, start, stop) is not None
-    words = english and _ORDINAL_HINT.search(text, start, stop) is not None
+    words = english and may_hold_ordinal(text, start, stop)
     found: dict[tuple[str, ...], bool] = {}
     wanted = []
     for name, pattern, needs in _GATED:

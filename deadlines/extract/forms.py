@@ -238,6 +238,33 @@ NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | None]]
     (("-", "/"), re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]+[-/]\d{2,4}[-/][\w-]+"), None),
 ]
 
+# Every ordinal word holds one of these stems (lower case); the few characters that match a Latin
+# letter only when case is ignored (İ ı ſ K) send a text back to a regex hint instead.
+_ORDINAL_STEMS: tuple[str, ...] = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+)
+_ORDINAL_STEMS += ("tenth", "eleventh", "twelfth", "teenth", "tieth")
+_FOLDS_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
+_ORDINAL_HINT = re.compile(r"(?i:[a-z](?:st|nd|rd|th)\b)")
+
+
+def may_hold_ordinal(text: str, start: int, stop: int) -> bool:
+    """False where text[start:stop] holds no ordinal word ("May third"): plain substring checks."""
+    piece = text[start:stop]
+    if any(c in piece for c in _FOLDS_TO_LATIN):
+        return _ORDINAL_HINT.search(text, start, stop) is not None
+    lowered = piece.lower()
+    return any(stem in lowered for stem in _ORDINAL_STEMS)
+
+
 # The pieces `ranges.py` reuses to read the second end of a range.
 DAY = _DAY
 DAYWORD = _DAYWORD
