@@ -170,6 +170,32 @@ _AUDIENCES = re.compile(
     r"|p(?<!\wp)olls?\b|opinion poll|p(?<!\wp)ress\b|m(?<!\wm)edia\b|broadcast|여론조사|언론|보도"
 )
 _AUDIENCE_ORDER = ("overseas", "candidates", "media")
+# Substring prechecks that spare most dates a regex search: each pattern below can only match where
+# one of its literals occurs. Case-folded ones look in lower-cased text, unless it holds one of the
+# few characters that match a Latin letter only when case is ignored (İ ı ſ K).
+_FOLDS_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
+_DIGIT = re.compile(r"\d")
+
+
+def _may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only where `text` cannot match a case-ignoring pattern that needs one of `words`."""
+    lowered = text.lower()
+    for word in words:
+        if word in lowered:
+            return True
+    return any(c in text for c in _FOLDS_TO_LATIN)
+
+
+def _holds(text: str, literals: tuple[str, ...]) -> bool:
+    for literal in literals:  # noqa: SIM110 - a plain loop costs less than a generator here
+        if literal in text:
+            return True
+    return False
+
+
+_KO_TIME_NEEDS = ("시", ":", "자정", "정오")
+_NAMED_IS_NEEDS = ("deadline", "last", "closing", "cut", "first", "opening")
+_START_CLAUSE_NEEDS = ("open", "begin", "start", "commence", "take", "kick", "effective", "first")
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -195,7 +221,12 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     not_record = _not_record(before, after)
     if not_record is not None:
         return Cues(not_record, True)
-    if _HOURS_AFTER.match(after) or _EN_HOURS_BEFORE.search(before) or _EN_HOURS_AFTER.match(after):
+    if (
+        (_holds(after, _KO_TIME_NEEDS) and _HOURS_AFTER.match(after))
+        # Two times of day before the date: each holds a digit or is noon, midday or midnight.
+        or ((_DIGIT.search(before) or _may_hold(before, ("noon", "mid"))) and _EN_HOURS_BEFORE.search(before))
+        or _EN_HOURS_AFTER.match(after)
+    ):
         return Cues("event", True)
     if _NAMES_ELECTION.match(after) and not _DEADLINE_BEFORE.search(before):
         return Cues("event", True)
@@ -211,7 +242,7 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     if st:
         return Cues("start", True)
     # "the deadline to register to vote in the Nov. 5 general election is Monday, Oct. 21"
-    named = _NAMED_IS.search(clause)
+    named = _NAMED_IS.search(clause) if _may_hold(clause, _NAMED_IS_NEEDS) else None
     if named:
         return Cues("start" if named["first"] else "deadline", True)
     if row_label is not None:
@@ -226,12 +257,12 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     if before.endswith("(") and _BRACKETED_DEADLINE.search(near):
         return Cues("deadline", True)
     dl_clause = _last(_DEADLINE_CLAUSE, near)
-    st_clause = _last(_START_CLAUSE, near)
+    st_clause = _last(_START_CLAUSE, near) if _may_hold(near, _START_CLAUSE_NEEDS) else -1
     if dl_clause >= 0 and dl_clause >= st_clause:
         return Cues("deadline", True)
     if st_clause >= 0:
         return Cues("start", True)
-    if _KO_DEADLINE_LATER.match(after):
+    if ("까지" in after or "마감" in after) and _KO_DEADLINE_LATER.match(after):
         return Cues("deadline", True)
     return Cues("event", bool(_EVENT_BEFORE.search(before)))
 
@@ -252,10 +283,14 @@ def _not_record(before: str, after: str) -> Reading | None:
     # Literal hints first: most dates have none of these words before them, and the end-anchored
     # searches are the costly part of reading a date's words.
     hinted = _ELIGIBILITY_HINT.search(before) is not None
-    if (hinted and _ELIGIBILITY_BEFORE.search(before)) or _ELIGIBILITY_AFTER.match(after):
+    if (hinted and _ELIGIBILITY_BEFORE.search(before)) or (
+        _holds(after, ("출생", "태어난", "생일")) and _ELIGIBILITY_AFTER.match(after)
+    ):
         return "eligibility"
     hinted = _STATISTIC_HINT.search(before) is not None
-    if (hinted and _STATISTIC_BEFORE.search(before)) or _STATISTIC_AFTER.match(after):
+    if (hinted and _STATISTIC_BEFORE.search(before)) or (
+        _holds(after, ("현재", "기준", "대비", "이후")) and _STATISTIC_AFTER.match(after)
+    ):
         return "statistic"
     return None
 
@@ -265,7 +300,8 @@ def is_past(text: str) -> bool:
 
 
 def follows_since(before: str) -> bool:
-    return _SINCE.search(before[-TAIL:]) is not None
+    tail = before[-TAIL:]
+    return _may_hold(tail, ("since",)) and _SINCE.search(tail) is not None
 
 
 def _audiences_in(text: str) -> set[str]:
