@@ -173,7 +173,7 @@ _AUDIENCE_ORDER = ("overseas", "candidates", "media")
 # Substring prechecks that spare most dates a regex search: each pattern below can only match where
 # one of its literals occurs. Case-folded ones look in lower-cased text, unless it holds one of the
 # few characters that match a Latin letter only when case is ignored (İ ı ſ K).
-_FOLDS_TO_LATIN = ("\u0130", "\u0131", "\u017f", "\u212a")
+_FOLDS_TO_LATIN = re.compile("[\u0130\u0131\u017f\u212a]")
 _DIGIT = re.compile(r"\d")
 
 
@@ -183,7 +183,7 @@ def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     for word in words:
         if word in lowered:
             return True
-    return any(c in text for c in _FOLDS_TO_LATIN)
+    return not text.isascii() and _FOLDS_TO_LATIN.search(text) is not None
 
 
 def _holds(text: str, literals: tuple[str, ...]) -> bool:

@@ -57,9 +57,25 @@ _PERIOD_LINE = re.compile(r"(?:기간|일정|Period|Dates?)\s*[:：]", re.I)
 _LEAD_JOINERS = ("to", "through", "thru", "until", "till", "and", "&", "-", "–", "—", "~")
 
 
+_LEAD_LAST = "ohuld&-–—~"  # the last characters of _LEAD_JOINERS
+
+
+def _ends_like(text: str, begin: int, end: int, last: str) -> bool:
+    """False only where text[begin:end].rstrip().lower() cannot end with a word whose last
+    character is in `last`: a cheap look at the last character before the slicing and lowering."""
+    i = end - 1
+    while i >= begin and text[i].isspace():
+        i -= 1
+    return i >= begin and text[i].lower()[-1:] in last
+
+
 def _lead_day(text: str, a: DateMention, lo: int) -> tuple[int, int, str] | None:
     """The first day of "24 to 27 February", written before the full date `a`."""
-    if a.month == 0 or not _DAY_FIRST.match(a.text):
+    if (
+        a.month == 0
+        or not _ends_like(text, max(lo, a.start - 40), a.start, _LEAD_LAST)
+        or not _DAY_FIRST.match(a.text)
+    ):
         return None
     begin = max(lo, a.start - 40)
     # The end-anchored search only where the words before end with a joiner ("to", "and", "-").
@@ -73,7 +89,11 @@ def _lead_day(text: str, a: DateMention, lo: int) -> tuple[int, int, str] | None
 
 def _listed_days(text: str, a: DateMention, lo: int) -> list[DateMention]:
     """The other days of a list sharing one month: "on 22, 24 and 26 April 2024"."""
-    if a.month == 0 or not _DAY_FIRST.match(a.text):
+    if (
+        a.month == 0
+        or not _ends_like(text, max(lo, a.start - 60), a.start, "d&")
+        or not _DAY_FIRST.match(a.text)
+    ):
         return []
     begin = max(lo, a.start - 60)
     if not text[begin : a.start].rstrip().lower().endswith(("and", "&")):
