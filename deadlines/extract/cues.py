@@ -305,7 +305,7 @@ def follows_since(before: str) -> bool:
 
 
 def _audiences_in(text: str) -> set[str]:
-    return {_AUDIENCE_OF[m.group(0)] for m in _AUDIENCES.finditer(text.lower())}
+    return {_AUDIENCE_OF[word] for word in _AUDIENCES.findall(text.lower())}
 
 
 @functools.lru_cache(maxsize=256)
@@ -319,4 +319,6 @@ def audiences(text: str, context: str = "") -> tuple[str, ...]:
     found = _audiences_in(text)
     if context:
         found |= _context_audiences(context)
+    if not found:
+        return ("all",)
     return tuple(name for name in _AUDIENCE_ORDER if name in found) or ("all",)

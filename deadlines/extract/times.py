@@ -28,6 +28,7 @@ _TIME_PATTERNS = [
 
 # A literal each pattern needs, checked with str.find before the regex runs.
 _NEEDS = [("m", "M"), (":",), ("시",), ("oon", "OON", "idday", "IDDAY", "idnight", "IDNIGHT", "정오", "자정")]
+_GATED = list(zip(_TIME_PATTERNS, _NEEDS, strict=True))
 
 
 def _time_value(m: re.Match[str]) -> tuple[bool, time | None]:
@@ -54,7 +55,7 @@ def _time_value(m: re.Match[str]) -> tuple[bool, time | None]:
 def find_times(text: str, start: int, end: int) -> list[TimeMention]:
     """Times of day in text[start:end], in text order; where two overlap, the longer wins."""
     found: list[TimeMention] = []
-    for pattern, needs in zip(_TIME_PATTERNS, _NEEDS, strict=True):
+    for pattern, needs in _GATED:
         for n in needs:
             if text.find(n, start, end) >= 0:
                 break
@@ -64,6 +65,8 @@ def find_times(text: str, start: int, end: int) -> list[TimeMention]:
             ok, value = _time_value(m)
             if ok:
                 found.append(TimeMention(m.start(), m.end(), value))
+    if len(found) < 2:
+        return found
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     kept: list[TimeMention] = []
     for t in found:
@@ -90,7 +93,10 @@ _ZONE_HINTS = ("time", "Time", "TIME", "KST", "kst", "시간", "표준시", "시
 
 
 def find_zone(text: str) -> str | None:
-    if not any(hint in text for hint in _ZONE_HINTS):
+    for hint in _ZONE_HINTS:  # a plain loop: this runs for every dated sentence
+        if hint in text:
+            break
+    else:
         return None
     for pattern, zone in _ZONES:
         if pattern.search(text):
