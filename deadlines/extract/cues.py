@@ -194,6 +194,7 @@ def _holds(text: str, literals: tuple[str, ...]) -> bool:
 
 
 _KO_TIME_NEEDS = ("시", ":", "자정", "정오")
+_EN_HOURS_NEEDS = ("to", "until", "till", "-", "–", "—")  # the joiners of _EN_HOURS
 _NAMED_IS_NEEDS = ("deadline", "last", "closing", "cut", "first", "opening")
 _START_CLAUSE_NEEDS = ("open", "begin", "start", "commence", "take", "kick", "effective", "first")
 
@@ -224,7 +225,11 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     if (
         (_holds(after, _KO_TIME_NEEDS) and _HOURS_AFTER.match(after))
         # Two times of day before the date: each holds a digit or is noon, midday or midnight.
-        or ((_DIGIT.search(before) or _may_hold(before, ("noon", "mid"))) and _EN_HOURS_BEFORE.search(before))
+        or (
+            _may_hold(before, _EN_HOURS_NEEDS)
+            and (_DIGIT.search(before) or _may_hold(before, ("noon", "mid")))
+            and _EN_HOURS_BEFORE.search(before)
+        )
         or _EN_HOURS_AFTER.match(after)
     ):
         return Cues("event", True)
@@ -282,7 +287,9 @@ def is_not_record(before: str, after: str) -> Reading | None:
 def _not_record(before: str, after: str) -> Reading | None:
     # Literal hints first: most dates have none of these words before them, and the end-anchored
     # searches are the costly part of reading a date's words.
-    hinted = _ELIGIBILITY_HINT.search(before) is not None
+    hinted = ("1" in before or _may_hold(before, ("born", "birth", "생년월일"))) and (
+        _ELIGIBILITY_HINT.search(before) is not None
+    )
     if (hinted and _ELIGIBILITY_BEFORE.search(before)) or (
         _holds(after, ("출생", "태어난", "생일")) and _ELIGIBILITY_AFTER.match(after)
     ):
@@ -295,7 +302,13 @@ def _not_record(before: str, after: str) -> Reading | None:
     return None
 
 
+_PAST_NEEDS = ("held", "conducted", "carried", "completed", "announced", "published", "took")
+_PAST_NEEDS_KO = ("개최", "실시", "열렸", "치러진", "치렀", "마쳤", "지난")
+
+
 def is_past(text: str) -> bool:
+    if not (_holds(text, _PAST_NEEDS_KO) or _may_hold(text, _PAST_NEEDS)):
+        return False
     return _PAST.search(text) is not None
 
 
