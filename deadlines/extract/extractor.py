@@ -252,7 +252,7 @@ class _NoticeExtractor:
             past = True
         if kind == "event" and sentence.past:
             confidence += 0.1
-        if any("does not match" in w for w in warnings):
+        if warnings and any("does not match" in w for w in warnings):
             confidence -= 0.3
         offset = dates[0].start - sentence.span[0]
         label = row_title(sentence.row_label) if sentence.row_label else None

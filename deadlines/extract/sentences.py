@@ -71,9 +71,11 @@ def row_label(text: str, start: int, first: int, times: list[TimeMention]) -> st
     """The label of a timetable row ("Last day for postal vote applications    5pm - 12 April")."""
     label_end = min([first, *(t.start for t in times if t.start < first)])
     head = text[start:label_end]
+    if "\n" in head:
+        return None
     column = _ROW_SEPARATOR.search(head, 1)
     # After the column break only a few words may stand before the date: "Not later than", "By 4pm on".
-    if "\n" in head or column is None or label_end - (start + column.end()) > 40:
+    if column is None or label_end - (start + column.end()) > 40:
         return None
     label = _ROW_TAIL.sub("", head[: column.start()]).strip(" \t|:-–—,")
     if len(label.split()) < 2 or re.search(r"[.!?]\s", label) or len(label) > 120:

@@ -94,7 +94,11 @@ def title(
         start = sentence.find(" ", start, date_offset) + 1 or start
     head = sentence[start:date_offset]
     window = sentence[start : date_offset + 80].lower()
-    m = _NAMED.search(sentence, start, date_offset + 80) if any(w in window for w in _NAMED_WORDS) else None
+    m = None
+    for word in _NAMED_WORDS:  # a plain loop: this runs for every record
+        if word in window:
+            m = _NAMED.search(sentence, start, date_offset + 80)
+            break
     if m:
         return _capital(_trim(_ARTICLE.sub("", m["t"])))
     if _HANGUL.search(head) or not _LATIN.search(head):
