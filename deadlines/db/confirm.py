@@ -7,8 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from deadlines.db.audit import audit
-from deadlines.db.models import RuleRevision
+from deadlines.db.revisions import add_revision
 from deadlines.db.rulesync import Change, latest_revisions, sync_elections
 from deadlines.errors import NotFound
 from deadlines.rules.edit import replaced
@@ -35,26 +34,8 @@ def confirm_election_day(
     document = copy.deepcopy(dict(current.document))
     document["day"] = chosen.isoformat()
     book = replaced(documents, key, document)
-    session.add(
-        RuleRevision(
-            kind="election",
-            key=election_id,
-            revision=current.revision + 1,
-            document=document,
-            origin="console",
-            source_file=current.source_file,
-            actor=actor,
-            created_at=now,
-        )
-    )
-    audit(
-        session=session,
-        actor=actor,
-        action="election.confirm-day",
-        target=election_id,
-        before=current.document,
-        after=document,
-        now=now,
+    add_revision(
+        session=session, current=current, document=document, actor=actor, now=now, action="confirm-day"
     )
     changes = sync_elections(session=session, book=book, election_ids=[election_id], actor=actor, now=now)
     return chosen, changes

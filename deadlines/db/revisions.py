@@ -174,27 +174,7 @@ def publish(
     revision = current.revision + 1
     # Read before the new revision is added: afterwards it would compare the document to itself.
     dropped = dropped_override_drafts(session, key, document) if kind == "election" else []
-    session.add(
-        RuleRevision(
-            kind=kind,
-            key=key,
-            revision=revision,
-            document=document,
-            origin="console",
-            source_file=current.source_file,
-            actor=actor,
-            created_at=now,
-        )
-    )
-    audit(
-        session=session,
-        actor=actor,
-        action=f"{kind}.{action}",
-        target=key,
-        before=dict(current.document),
-        after=document,
-        now=now,
-    )
+    add_revision(session=session, current=current, document=document, actor=actor, now=now, action=action)
     for draft in dropped:
         # The notice's date no longer holds: its draft goes back to staff rather than
         # claiming an approval the live rules no longer carry.
@@ -213,6 +193,42 @@ def publish(
         session=session, book=book, election_ids=affected_elections(book, kind, key), actor=actor, now=now
     )
     return revision, changes
+
+
+def add_revision(
+    *,
+    session: Session,
+    current: RuleRevision,
+    document: dict[str, Any],
+    actor: str,
+    now: datetime,
+    action: str,
+) -> int:
+    """Store `document` as the next console revision of `current`'s rule set or election, with
+    its audit entry (`<kind>.<action>`, before and after); returns the new revision number."""
+    revision = current.revision + 1
+    session.add(
+        RuleRevision(
+            kind=current.kind,
+            key=current.key,
+            revision=revision,
+            document=document,
+            origin="console",
+            source_file=current.source_file,
+            actor=actor,
+            created_at=now,
+        )
+    )
+    audit(
+        session=session,
+        actor=actor,
+        action=f"{current.kind}.{action}",
+        target=current.key,
+        before=dict(current.document),
+        after=document,
+        now=now,
+    )
+    return revision
 
 
 def dropped_override_drafts(session: Session, election_id: str, document: dict[str, Any]) -> list[DraftRow]:
