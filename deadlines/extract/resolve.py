@@ -6,6 +6,7 @@ Pure: the only "today" is the publication date found in the notice or passed in.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -166,6 +167,7 @@ class Resolved:
     inferred: bool
 
 
+@functools.lru_cache(maxsize=4096)  # pure, and asked for the same few days again and again
 def closest_year(month: int, day: int, reference: date) -> date | None:
     """The year that puts month/day closest to the reference (Jan in a December notice: next year)."""
     candidates = []
