@@ -55,9 +55,10 @@ def _time_value(m: re.Match[str]) -> tuple[bool, time | None]:
 def find_times(text: str, start: int, end: int) -> list[TimeMention]:
     """Times of day in text[start:end], in text order; where two overlap, the longer wins."""
     found: list[TimeMention] = []
+    piece = text[start:end]  # one slice: `in` costs less than a str.find call per literal
     for pattern, needs in _GATED:
         for n in needs:
-            if text.find(n, start, end) >= 0:
+            if n in piece:
                 break
         else:
             continue
