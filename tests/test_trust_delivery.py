@@ -138,6 +138,17 @@ def test_international_addresses_fail_alone_or_go_with_smtputf8(
         assert len(server.messages) == count
 
 
+def _healthz(settings: Settings) -> dict[str, Any]:
+    """What a load balancer's probe sees, through the real app."""
+    from fastapi.testclient import TestClient
+
+    from deadlines.web.app import create_app
+
+    with TestClient(create_app(settings)) as client:
+        body: dict[str, Any] = client.get("/healthz").json()
+    return body
+
+
 def test_wrong_smtp_password_charges_no_one_and_says_so(db_url: str, tmp_path: Path) -> None:
     with smtp(Behaviour(password="the-right-one")) as server:
         wrong = prepare(db_url, tmp_path, server.port, smtp_username="deadlines", smtp_password="wrong")
@@ -157,6 +168,8 @@ def test_wrong_smtp_password_charges_no_one_and_says_so(db_url: str, tmp_path: P
         assert "535" in shown.output and "auth" in shown.output
         as_json = json.loads(cli(db_url, tmp_path)("outbox", "--json").output)
         assert [(p["problem"], p["code"]) for p in as_json["problems"]] == [("relay", 535)]
+        health = _healthz(wrong)
+        assert health["status"] != "ok" and "535" in json.dumps(health)
         # Still wrong a minute later: the worker probes once and claims nothing.
         _plan, report = once(wrong, P1D + timedelta(minutes=1))
         assert report.sent == 0 and "535" in report.relay
@@ -172,6 +185,7 @@ def test_wrong_smtp_password_charges_no_one_and_says_so(db_url: str, tmp_path: P
         assert {r.state for r in rows(fixed, trigger="P1D")} == {"sent"}
         assert problems(fixed) == []  # a successful send clears it
         assert "PROBLEM" not in cli(db_url, tmp_path)("outbox").output
+        assert _healthz(fixed)["status"] == "ok"
         nobody_charged(fixed)
 
 
