@@ -20,7 +20,8 @@ from deadlines.rules import RuleBook, load_rules
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLE_NOTICE = FIXTURES / "notices" / "nec-2023-11.txt"
+# The one copy of the sample notice: the packaged one the demo ingests.
+SAMPLE_NOTICE = Path(__file__).resolve().parent.parent / "deadlines" / "samples" / "nec-2023-11.txt"
 POSTGRES_URL = os.environ.get("DEADLINES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -10,7 +10,7 @@ import pytest
 from deadlines.cli import cli
 from deadlines.rules import loader
 from deadlines.settings import Settings
-from tests.conftest import ROOT, SAMPLE_NOTICE
+from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -67,8 +67,3 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in ci and "<!-- test-command -->" in README
     assert "pytest" in README.split("<!-- test-command -->")[1].split("```")[1]
-
-
-def test_packaged_sample_notice_is_the_fixture() -> None:
-    packaged = ROOT / "deadlines" / "samples" / "nec-2023-11.txt"
-    assert packaged.read_bytes() == SAMPLE_NOTICE.read_bytes()

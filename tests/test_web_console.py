@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from deadlines.db.models import AuditEntry, DraftRow, RuleRevision
-from tests.conftest import SAMPLE_NOTICE
+from tests.conftest import FIXTURES, SAMPLE_NOTICE
 from tests.smtp_server import SmtpServer
 from tests.web_helpers import ELECTION_2028, Site, hidden, make_settings, running_site
 
@@ -340,7 +340,7 @@ def test_preview_counts_reminders_to_replan_and_corrections_and_publish_delivers
 
 def test_notice_upload_of_an_html_page_and_refusals(site: Site) -> None:
     site.login("editor")
-    html = (SAMPLE_NOTICE.parent / "nec-2023-11.html").read_bytes()
+    html = (FIXTURES / "notices" / "nec-2023-11.html").read_bytes()
     uploaded = site.client.post(
         "/admin/notices",
         data={"csrf_token": site.csrf(), "election": ""},
