@@ -21,6 +21,7 @@ from deadlines.extract.model import ExtractedKind, ExtractedNotice, ExtractedRec
 from deadlines.extract.ranges import find_expressions
 from deadlines.extract.resolve import Resolved, find_stamps, is_valid, publication, resolve
 from deadlines.extract.sentences import ITEM_HEAD, headline_like, item_date, row_label, sentences, strip_span
+from deadlines.extract.spans import Spans
 from deadlines.extract.times import TimeMention, find_times, find_zone
 from deadlines.extract.titles import korean_topic, row_title, title
 
@@ -78,7 +79,7 @@ class _NoticeExtractor:
         s_start: int,
         s_end: int,
         context_text: str,
-        skip: list[tuple[int, int]],
+        skip: Spans,
         mentions: list[DateMention],
     ) -> list[ExtractedRecord]:
         if not mentions:
@@ -86,7 +87,7 @@ class _NoticeExtractor:
         text = self.text
         expressions = find_expressions(text, s_start, s_end, mentions)
         if skip:
-            expressions = [e for e in expressions if not any(a <= e.start < b for a, b in skip)]
+            expressions = [e for e in expressions if not skip.covers(e.start)]
         if not expressions:
             return []
         quote_start, quote_end = strip_span(text, s_start, s_end)
@@ -327,9 +328,9 @@ def _extract_notice(
     spans = list(sentences(text, body_start, end))
     found_dates = find_dates_in(text, ([headline_span] if headline_span else []) + spans)
     if headline_span:
-        head_records = ex.sentence_records(headline_span[0], headline_span[1], "", skip, found_dates.pop(0))
+        head_records = ex.sentence_records(*headline_span, "", Spans(skip), found_dates.pop(0))
+    local_skip = Spans([s for s in skip if s[1] > start and s[0] < end])  # sorted, as `skip` is
     body: list[ExtractedRecord] = []
-    local_skip = [s for s in skip if s[1] > start and s[0] < end]
     for (s_start, s_end), mentions in zip(spans, found_dates, strict=True):
         found = ex.sentence_records(s_start, s_end, context, local_skip, mentions)
         if found and headline_like(text, s_start, s_end, start):
