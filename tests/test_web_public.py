@@ -68,6 +68,8 @@ def test_election_page_offers_every_way_to_subscribe(site: Site) -> None:
     assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2F" in page
     assert f'href="https://deadlines.example.org/calendars/{ELECTION_2028}.overseas.ko.ics" download' in page
     assert f"/elections/{ELECTION_2028}/qr.svg?lang=ko&amp;audience=overseas" in page
+    # The feed address's label is the words, not a Python method's repr.
+    assert "주소 복사" in page and "built-in method" not in page
     qr = site.client.get(f"/elections/{ELECTION_2028}/qr.svg", params={"lang": "ko", "audience": "overseas"})
     assert qr.status_code == 200 and qr.headers["content-type"] == "image/svg+xml"
     assert f"webcal://deadlines.example.org/calendars/{ELECTION_2028}.overseas.ko.ics" in qr.text
