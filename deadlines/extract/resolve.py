@@ -60,6 +60,30 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+# Where a label of `_PUBLISHED_LABEL` can start, as a pattern that begins with a plain character
+# class (the regex engine skips ahead to it; a (?i) label cannot): every first letter that (?i)
+# matches to f, p, w, r, i or d (checked over every code point), then a loose tail. A superset of
+# the label's starts: each candidate is confirmed by the full pattern, so the matches are the same.
+_LABEL_START = re.compile(
+    r"[DFIPRWdfiprw\u0130\u0131](?i:irst|ublished|osted|rit|elease|ssued|ate)|[작입등게보배]"
+)
+_UNANCHORED = 2  # index in _STAMPS of the label pattern searched without a line anchor
+
+
+def _label_matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    """`pattern.finditer(text, lo, hi)`, tried only where `_LABEL_START` finds a label's start."""
+    found: list[re.Match[str]] = []
+    pos = lo
+    while (c := _LABEL_START.search(text, pos, hi)) is not None:
+        m = pattern.match(text, c.start(), hi)
+        if m is None:
+            pos = c.start() + 1
+            continue
+        found.append(m)
+        pos = m.end()
+    return found
+
+
 _STAMP_WORDS = {
     "published": "a publication line",
     "dateline": "the press dateline",
@@ -107,11 +131,14 @@ def find_stamps(text: str) -> list[Stamp]:
     # A page dates itself in its header or footer: reading only those keeps this linear and cheap.
     head = min(len(text), _HEADER_CHARS)
     parts = [(0, head)] + ([(max(head, len(text) - _FOOTER_CHARS), len(text))] if len(text) > head else [])
-    for source, pattern in _STAMPS:
+    for n, (source, pattern) in enumerate(_STAMPS):
         for lo, hi in parts:
             if source == "dateline" and lo > 0:
                 continue
-            for m in pattern.finditer(text, lo, hi):
+            matches = (
+                _label_matches(pattern, text, lo, hi) if n == _UNANCHORED else pattern.finditer(text, lo, hi)
+            )
+            for m in matches:
                 day = _stamp_day(m)
                 if day is not None:
                     stamps.append(Stamp(day, source, m.span()))
