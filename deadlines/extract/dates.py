@@ -12,12 +12,13 @@ import re
 from deadlines.extract.forms import (
     ANCHOR_REACH,
     EN_WEEKDAYS,
+    FINDERS,
     KO_WEEKDAYS,
     MONTHS,
     NOT_DATES,
     ORDINALS,
-    PATTERNS,
     DateMention,
+    Finder,
     Relative,
     may_hold_ordinal,
 )
@@ -224,7 +225,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "ko-month-end": ("말",),
     "en-weekday": ("day",),
 }
-_GATED = [(name, pattern, _NEEDS.get(name)) for name, pattern in PATTERNS]
+_GATED = [(name, pattern, _NEEDS.get(name)) for name, pattern in FINDERS]
 # (?i:jan|feb|...|dec), written to start with a class (ſ is the one other letter that folds to one
 # of theirs), so the regex engine skips to candidates in C: 4 times faster on date-dense text.
 _MONTH_HINT = re.compile(
@@ -241,7 +242,7 @@ def _present(text: str, start: int, stop: int, needs: tuple[str, ...]) -> bool:
     return False
 
 
-def _wanted(text: str, start: int, stop: int) -> list[tuple[str, re.Pattern[str], tuple[str, ...] | None]]:
+def _wanted(text: str, start: int, stop: int) -> list[tuple[str, Finder, tuple[str, ...] | None]]:
     """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
     english = _MONTH_HINT.search(text, start, stop) is not None
     words = english and may_hold_ordinal(text, start, stop)
