@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from deadlines.extract.forms import MONTHS, WEEKDAY_NAMES, DateMention
+from deadlines.extract.forms import MONTHS, WEEKDAY_NAMES, DateMention, Finder, Started
 
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # Labelled publication stamps, strongest first. Each gives the date as numbers or with a month name.
@@ -60,28 +60,19 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
-# Where a label of `_PUBLISHED_LABEL` can start, as a pattern that begins with a plain character
+# Where the unanchored labelled stamps can start, as patterns that begin with a plain character
 # class (the regex engine skips ahead to it; a (?i) label cannot): every first letter that (?i)
-# matches to f, p, w, r, i or d (checked over every code point), then a loose tail. A superset of
-# the label's starts: each candidate is confirmed by the full pattern, so the matches are the same.
-_LABEL_START = re.compile(
-    r"[DFIPRWdfiprw\u0130\u0131](?i:irst|ublished|osted|rit|elease|ssued|ate)|[작입등게보배]"
-)
-_UNANCHORED = 2  # index in _STAMPS of the label pattern searched without a line anchor
-
-
-def _label_matches(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> list[re.Match[str]]:
-    """`pattern.finditer(text, lo, hi)`, tried only where `_LABEL_START` finds a label's start."""
-    found: list[re.Match[str]] = []
-    pos = lo
-    while (c := _LABEL_START.search(text, pos, hi)) is not None:
-        m = pattern.match(text, c.start(), hi)
-        if m is None:
-            pos = c.start() + 1
-            continue
-        found.append(m)
-        pos = m.end()
-    return found
+# matches to one of the labels' (checked over every code point), then a loose tail. A superset of
+# the labels' starts: each candidate is confirmed by the full pattern, so the matches are the same.
+_STARTS: dict[int, re.Pattern[str]] = {
+    2: re.compile(r"[DFIPRWdfiprw\u0130\u0131](?i:irst|ublished|osted|rit|elease|ssued|ate)|[작입등게보배]"),
+    5: re.compile(r"[Dd](?i:ate)"),
+    8: re.compile(r"[LMRUlmru](?i:ast|pdated|odified|evi)|수정"),
+}
+_FINDERS: list[tuple[str, Finder]] = [
+    (source, Started(pattern, _STARTS[n]) if n in _STARTS else pattern)
+    for n, (source, pattern) in enumerate(_STAMPS)
+]
 
 
 _STAMP_WORDS = {
@@ -131,14 +122,11 @@ def find_stamps(text: str) -> list[Stamp]:
     # A page dates itself in its header or footer: reading only those keeps this linear and cheap.
     head = min(len(text), _HEADER_CHARS)
     parts = [(0, head)] + ([(max(head, len(text) - _FOOTER_CHARS), len(text))] if len(text) > head else [])
-    for n, (source, pattern) in enumerate(_STAMPS):
+    for source, pattern in _FINDERS:
         for lo, hi in parts:
             if source == "dateline" and lo > 0:
                 continue
-            matches = (
-                _label_matches(pattern, text, lo, hi) if n == _UNANCHORED else pattern.finditer(text, lo, hi)
-            )
-            for m in matches:
+            for m in pattern.finditer(text, lo, hi):
                 day = _stamp_day(m)
                 if day is not None:
                     stamps.append(Stamp(day, source, m.span()))
