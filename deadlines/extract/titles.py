@@ -65,6 +65,13 @@ _KO_SUBJECT_NOISE = re.compile(
 _KO_DROP = ("(이하", "이하 ")
 
 
+def _drop(pattern: re.Pattern[str], text: str) -> str:
+    """`pattern.sub("", text)` for a pattern anchored at the start with `^` (no MULTILINE), which can
+    match only there: one match attempt instead of a search through the whole text."""
+    m = pattern.match(text)
+    return text[m.end() :] if m else text
+
+
 def _trim(words: str) -> str:
     parts = words.split()
     text = " ".join(parts[:MAX_WORDS])
@@ -103,18 +110,18 @@ def title(
             m = _NAMED.search(sentence, start, date_offset + 80)
             break
     if m:
-        return _capital(_trim(_ARTICLE.sub("", m["t"])))
+        return _capital(_trim(_drop(_ARTICLE, m["t"])))
     if _HANGUL.search(head) or not _LATIN.search(head):
         korean = (topic or (lambda: korean_topic(sentence)))() or _korean_head(head)
         if korean:
             return korean
-    clean = _LEADING.sub("", head.strip())
+    clean = _drop(_LEADING, head.strip())
     # The clause the date belongs to: the last piece (after a comma, "that", "and") with a subject.
     subject = ""
     for piece in [*reversed(_CLAUSE_START.split(clean)[-3:]), clean]:
-        m = _SUBJECT.search(_LEADING.sub("", piece.strip()))
+        m = _SUBJECT.match(_drop(_LEADING, piece.strip()))
         if m and not _DATE_WORDS.search(m["t"]):
-            subject = _ARTICLE.sub("", m["t"].strip())
+            subject = _drop(_ARTICLE, m["t"].strip())
             break
     if subject and _PRONOUN.match(subject):
         subject = ""
@@ -131,13 +138,13 @@ def title(
         r"(?i:\b(?:on|by|from|until|before|between|the|is|are|will|be|must)\s*$)", "", words.strip()
     )
     if len(words.split()) >= 2:
-        return _capital(_trim(_ARTICLE.sub("", words.strip())))
+        return _capital(_trim(_drop(_ARTICLE, words.strip())))
     return _trim(headline) if headline else None
 
 
 def korean_topic(sentence: str) -> str | None:
     """The noun phrase a Korean sentence is about: "국외부재자 신고" of "국외부재자 신고는 ..."."""
-    text = _KO_SUBJECT_NOISE.sub("", _LEADING.sub("", sentence.strip()))
+    text = _drop(_KO_SUBJECT_NOISE, _drop(_LEADING, sentence.strip()))
     text = re.sub(r"\(이하[^)]*\)", "", text)
     m = _KO_TOPIC.match(_DATE_NOISE.sub(" ", text))
     if m:
