@@ -74,7 +74,6 @@ def facts(**kw: object) -> RowFacts:
     base: dict[str, object] = {
         "kind": Kind.REMINDER,
         "subscriber_status": "active",
-        "due_at": NOW,
         "close_at": CLOSE,
         "row_revision": 1,
         "deadline_revision": 1,

@@ -4,7 +4,7 @@ corrections. The decisions themselves are pure (`deadlines.corrections`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, case, literal
@@ -110,9 +110,7 @@ def told_payload(deadline_id: int, revision: int, dates: Dates, close_at: dateti
     }
 
 
-def _day(value: Any) -> Any:
-    from datetime import date
-
+def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
@@ -160,9 +158,9 @@ def told_about(session: Session, deadline_ids: Iterable[int] | None = None) -> l
 def correction_recipients(session: Session, changed: dict[int, Dates] | None = None) -> set[int]:
     """Subscribers who are owed a correction: now, or (`changed`: deadline id -> dates about to
     be published) once those dates are published. The preview and publishing both ask this."""
-    facts = told_about(session)
+    facts = set(told_about(session))
     if changed:
-        facts += [f for f in told_about(session, changed) if f not in facts]
+        facts.update(told_about(session, changed))
     ids = {f.deadline_id for f in facts}
     published = {
         r.id or 0: dates_of(r) for r in session.exec(select(DeadlineRow).where(col(DeadlineRow.id).in_(ids)))

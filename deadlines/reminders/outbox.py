@@ -154,7 +154,9 @@ def decide(
             d.id: d for d in session.exec(select(DeadlineRow).where(col(DeadlineRow.id).in_(deadline_ids)))
         }
         records = {i: row_to_record(d) for i, d in deadlines.items()}
-        names = {e.id: e for e in session.exec(select(ElectionRow))} if deadlines else {}
+        # Reminders and corrections name their elections; confirmations need none.
+        wanted = deadlines or any(r.kind == Kind.CORRECTION for r in rows)
+        names = {e.id: e for e in session.exec(select(ElectionRow))} if wanted else {}
         superseded = _superseded(session, rows, now)
         closed: dict[tuple[str, str], list[int]] = {}
         for row in rows:
@@ -212,12 +214,12 @@ def _decide_one(
     if record is not None and row.kind == Kind.REMINDER and record.revision != row.revision:
         moved = replan(record, row.trigger, sub.timezone, quiet, now) if sub is not None else None
     owed: list[Owed] = []
+    owed_rows: dict[int, DeadlineRow] = {}
     if row.kind == Kind.CORRECTION and sub is not None and status == "active":
-        owed = owed_to(session, sub.id)
+        owed, owed_rows = owed_to(session, sub.id)
     facts = RowFacts(
         kind=Kind(row.kind),
         subscriber_status=status,
-        due_at=row.due_at,
         close_at=row.close_at,
         row_revision=row.revision,
         deadline_revision=record.revision if record is not None else None,
@@ -247,7 +249,11 @@ def _decide_one(
         )
         return Decision(row.id, Verdict.SEND, job=job)
     if row.kind == Kind.CORRECTION:
-        return Decision(row.id, Verdict.SEND, job=correction_job(session, row.id, sub, owed, row.payload))
+        return Decision(
+            row.id,
+            Verdict.SEND,
+            job=correction_job(session, row.id, sub, owed, owed_rows, elections, row.payload),
+        )
     assert record is not None and deadline is not None
     job = MailJob(
         row.id,
@@ -272,29 +278,30 @@ def _election_name(election: ElectionRow | None, lang: str, fallback: str) -> st
     return election.name_en if lang == "en" else election.name_ko
 
 
-def owed_to(session: Session, subscriber_id: int) -> list[Owed]:
-    """The deadlines whose dates differ from what this subscriber was last told."""
+def owed_to(session: Session, subscriber_id: int) -> tuple[list[Owed], dict[int, DeadlineRow]]:
+    """The deadlines whose dates differ from what this subscriber was last told, and the rows
+    of the deadlines they were told about (by id)."""
     facts = told_of_subscriber(session, subscriber_id)
     if not facts:
-        return []
-    rows = session.exec(select(DeadlineRow).where(col(DeadlineRow.id).in_([f.deadline_id for f in facts])))
-    published = {r.id or 0: dates_of(r) for r in rows}
-    return owed(facts, published).get(subscriber_id, [])
+        return [], {}
+    query = select(DeadlineRow).where(col(DeadlineRow.id).in_([f.deadline_id for f in facts]))
+    rows = {r.id or 0: r for r in session.exec(query)}
+    published = {i: dates_of(r) for i, r in rows.items()}
+    return owed(facts, published).get(subscriber_id, []), rows
 
 
 def correction_job(
-    session: Session, outbox_id: int, sub: Any, items: list[Owed], payload: dict[str, Any] | None
+    session: Session,
+    outbox_id: int,
+    sub: Any,
+    items: list[Owed],
+    rows: dict[int, DeadlineRow],
+    elections: dict[str, ElectionRow],
+    payload: dict[str, Any] | None,
 ) -> MailJob:
     """One email listing every deadline whose dates changed since this person was told; the
     dates it states are written to the row, to become what they were told once it is sent."""
     lang = sub.language
-    rows = {
-        r.id: r
-        for r in session.exec(
-            select(DeadlineRow).where(col(DeadlineRow.id).in_([o.deadline_id for o in items]))
-        )
-    }
-    elections = {e.id: e for e in session.exec(select(ElectionRow))}
     lines: list[ChangeLine] = []
     told: list[dict[str, Any]] = []
     reason = (payload or {}).get("reason") or ""

@@ -33,7 +33,6 @@ class RowFacts:
 
     kind: Kind
     subscriber_status: str | None  # None: the subscriber was removed
-    due_at: datetime
     close_at: datetime | None
     row_revision: int
     deadline_revision: int | None = None  # None: the deadline was removed
