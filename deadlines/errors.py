@@ -112,3 +112,26 @@ class ReviewError(DeadlinesError):
 
 class StaffError(DeadlinesError):
     """A bad username, password or role; the message names which."""
+
+
+class StationError(DeadlinesError):
+    """A bad overseas voting station (a CSV row or a console edit), or an unreadable station
+    file: names the file, line, field and value at fault."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.value = value
+        self.message = message
+        where = (file or "") + (f":{line}" if line else "")
+        parts = [p for p in (where, f"field {field!r}" if field else "") if p]
+        super().__init__(": ".join([*parts, message]))
