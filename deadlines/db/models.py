@@ -11,6 +11,8 @@ from sqlmodel import Field, SQLModel
 
 from deadlines.clock import system_clock
 from deadlines.db.types import UTCDateTime
+from deadlines.db.voter_tables import DoneMark as DoneMark  # registers the voters' own tables
+from deadlines.db.voter_tables import PersonalFeed as PersonalFeed
 
 
 def utcnow() -> datetime:
@@ -178,7 +180,30 @@ class Subscription(SQLModel, table=True):
     election_id: str = Field(max_length=100, index=True)
     audiences: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     triggers: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # The overseas voting station (its id within the election) a voter abroad chose, if any.
+    station: str | None = Field(default=None, max_length=64)
     created_at: datetime = _when()
+
+
+class StationRow(SQLModel, table=True):
+    """An overseas voting station of one election: where, its zone, its voting days and hours."""
+
+    __tablename__ = "station"
+    __table_args__ = (UniqueConstraint("election_id", "station", name="uq_station"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    election_id: str = Field(max_length=100, index=True)
+    station: str = Field(max_length=64)
+    name_en: str = Field(max_length=200)
+    name_ko: str = Field(default="", max_length=200)
+    country: str = Field(max_length=100)
+    city: str = Field(max_length=100)
+    timezone: str = Field(max_length=64)
+    address: str = Field(default="", sa_type=Text)
+    opens: date
+    closes: date
+    hours: str = Field(default="08:00-17:00", max_length=11)
+    updated_at: datetime = _when()
 
 
 class OutboxRow(SQLModel, table=True):
