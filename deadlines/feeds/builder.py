@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from deadlines import __version__
+from deadlines.citations import cite
 from deadlines.feeds.text import official_text, summary
 from deadlines.records import DeadlineRecord
 
@@ -103,8 +104,8 @@ def _description(item: FeedItem, options: FeedOptions, url: str) -> str:
     if source.get("type") == "notice" and source.get("quote"):
         lines.append(("Notice: " if lang == "en" else "공고: ") + f"“{source['quote']}”")
     elif source.get("citation"):
-        law = source.get("law") or ""
-        lines.append(("Law: " if lang == "en" else "근거: ") + f"{law}, {source['citation']}".strip(", "))
+        law = source.get("law") or None
+        lines.append(("Law: " if lang == "en" else "근거: ") + cite(law, str(source["citation"]), lang))
     if r.status == "cancelled":
         lines.append("This deadline was withdrawn." if lang == "en" else "이 일정은 취소되었습니다.")
     elif item.provisional:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from deadlines.citations import cite
 from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed
 from deadlines.feeds.text import day_text
 from deadlines.mail.address import header_address
@@ -265,7 +266,8 @@ class Renderer:
         official_zone = r.timezone if not r.local_time else job.zone
         headline = self._headline(job, now)
         source = r.source
-        cite = ", ".join(str(p) for p in (source.get("law"), source.get("citation")) if p)
+        law, citation = source.get("law"), source.get("citation")
+        cited = cite(str(law) if law else None, str(citation) if citation else None, lang)
         feed = f"{r.election_id}.{'overseas.' if 'overseas' in r.audiences else ''}{lang}.ics"
         return {
             "headline": headline,
@@ -274,7 +276,7 @@ class Renderer:
             "election": job.election_name,
             "local_close": _moment(job.close_at, job.zone, lang),
             "official_close": _moment(job.close_at, official_zone, lang),
-            "source": cite or source.get("quote", ""),
+            "source": cited or source.get("quote", ""),
             "url": f"{self.settings.base_url.rstrip('/')}/elections/{r.election_id}#{r.id}",
             "feed_url": f"{self.settings.base_url.rstrip('/')}/calendars/{feed}",
             "cancelled": r.status == "cancelled",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from deadlines.citations import cite
 from deadlines.feeds.catalog import ElectionInfo, FeedData
 from deadlines.feeds.text import KO_WEEKDAYS, official_text
 from deadlines.records import DeadlineRecord
@@ -48,12 +49,14 @@ class Row:
     source_url: str | None
 
 
-def _source(record: DeadlineRecord) -> tuple[str | None, str | None]:
+def _source(record: DeadlineRecord, lang: str) -> tuple[str | None, str | None]:
     src = record.source
-    parts = [str(src[k]) for k in ("law", "citation") if src.get(k)]
+    law, citation = src.get("law"), src.get("citation")
+    cited = cite(str(law) if law else None, str(citation) if citation else None, lang)
+    parts = [cited] if cited else []
     notices = src.get("notices")
     if isinstance(notices, list) and notices:
-        parts.append(f"{len(notices)} notice(s)")
+        parts.append(f"{len(notices)} notice(s)" if lang == "en" else f"공고 {len(notices)}건")
     url = src.get("url")
     return (", ".join(parts) or None, url if isinstance(url, str) and url.startswith("https://") else None)
 
@@ -76,7 +79,7 @@ def rows(
         # Local-time records (polling at missions) happen at the same clock time everywhere.
         opens = r.opening_instant(zone)
         closes = r.closing_instant(zone)
-        source, url = _source(r)
+        source, url = _source(r, lang)
         out.append(
             Row(
                 record=r,
