@@ -50,7 +50,7 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from deadlines.cli import demo, elections, feeds, notices, records, reminders, rules, staff
+    from deadlines.cli import demo, elections, feeds, notices, records, reminders, rules, staff, stations
 
     cli.add_command(rules.init)
     cli.add_command(rules.rules)
@@ -65,6 +65,7 @@ def _register() -> None:
     cli.add_command(reminders.subscribers)
     cli.add_command(reminders.outbox_command)
     cli.add_command(staff.staff)
+    cli.add_command(stations.stations)
     cli.add_command(demo.demo)
 
 
