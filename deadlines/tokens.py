@@ -1,5 +1,5 @@
-"""Signed tokens for confirm, unsubscribe and preferences links: unforgeable, optionally expiring,
-bound to one subscriber's own secret (pure)."""
+"""Signed tokens for confirm, unsubscribe, preferences, done and personal-feed links:
+unforgeable, optionally expiring, bound to one subscriber's own secret (pure)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from deadlines.errors import TokenError as TokenError
 
-PURPOSES = ("confirm", "unsubscribe", "preferences")
+PURPOSES = ("confirm", "unsubscribe", "preferences", "done", "feed")
 _INVALID = "this link is not valid; ask for a new one"
 
 

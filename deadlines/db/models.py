@@ -84,6 +84,10 @@ class DeadlineRow(SQLModel, table=True):
     status: str = Field(default="published", max_length=16, index=True)
     revision: int = 1
     source: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # How a voter acts (rule files' action_url and how; migration 0009).
+    action_url: str | None = Field(default=None, max_length=500)
+    how_en: str = Field(default="", sa_type=Text)
+    how_ko: str = Field(default="", sa_type=Text)
     created_at: datetime = _when()
     updated_at: datetime = _when()
 
@@ -138,7 +142,8 @@ class AuditEntry(SQLModel, table=True):
     at: datetime = _when(index=True)
     actor: str = Field(max_length=100)
     action: str = Field(max_length=50)
-    target: str = Field(max_length=200)
+    # Indexed: a deadline's history (what changed, web/changes.py) is read by target.
+    target: str = Field(max_length=200, index=True)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 

@@ -17,6 +17,7 @@ from deadlines.mail.address import header_address
 from deadlines.mail.mime import Attachment, build_message
 from deadlines.records import DeadlineRecord
 from deadlines.tokens import make_token
+from deadlines.voter_links import DoneTarget, done_token, feed_token, feed_urls
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # Stand-ins for the per-subscriber links while a shared rendering is cached (URL-safe, no markup).
@@ -24,6 +25,9 @@ _PLACEHOLDERS = {
     "unsubscribe_url": "https://placeholder.invalid/unsubscribe-url",
     "preferences_url": "https://placeholder.invalid/preferences-url",
     "confirm_url": "https://placeholder.invalid/confirm-url",
+    "done_url": "https://placeholder.invalid/done-url",
+    "my_feed_url": "https://placeholder.invalid/my-calendar",
+    "my_feed_webcal": "webcal://placeholder.invalid/my-webcal",
 }
 
 
@@ -60,6 +64,8 @@ class MailJob:
     changes: tuple[ChangeLine, ...] = ()  # corrections: every deadline that changed
     references: tuple[int, ...] = ()  # corrections: outbox ids of the messages they correct
     subscriber_secret: str = ""  # bound into every link token: `forget` makes old links dead
+    done: DoneTarget | None = None  # reminders: what its "I've done it" link marks
+    feed_nonce: str | None = None  # the key of the subscriber's personal feed address
 
 
 @dataclass(frozen=True)
@@ -115,11 +121,22 @@ class Renderer:
         secret = self.settings.secret_key
         unsubscribe = make_token(secret, "unsubscribe", job.subscriber_id, binding=job.subscriber_secret)
         preferences = make_token(secret, "preferences", job.subscriber_id, binding=job.subscriber_secret)
-        return {
+        feed = feed_token(secret, job.subscriber_id, binding=job.subscriber_secret, nonce=job.feed_nonce)
+        my_feed = feed_urls(base, feed)
+        links = {
             "unsubscribe_url": f"{base}/unsubscribe/{unsubscribe}",
             "preferences_url": f"{base}/preferences/{preferences}",
             "unsubscribe_token": unsubscribe,
+            "my_feed_url": my_feed["url"],
+            "my_feed_webcal": my_feed["webcal"],
         }
+        # A message without a subscription to mark (the console's test send) points at the
+        # preferences instead, where done marks can be set too.
+        links["done_url"] = links["preferences_url"]
+        if job.done is not None:
+            done = done_token(secret, job.subscriber_id, binding=job.subscriber_secret, target=job.done)
+            links["done_url"] = f"{base}/done/{done}"
+        return links
 
     def _headers(self, job: MailJob, links: dict[str, str]) -> list[tuple[str, str]]:
         mailto = f"mailto:{self.sender_address}?subject=unsubscribe%20{links['unsubscribe_token']}"
@@ -141,6 +158,12 @@ class Renderer:
         fill = {
             _PLACEHOLDERS["unsubscribe_url"]: links["unsubscribe_url"],
             _PLACEHOLDERS["preferences_url"]: links["preferences_url"],
+            # The personal feed and the done link: see `deadlines.voter_links`.
+            **{
+                _PLACEHOLDERS[k]: v
+                for k, v in links.items()
+                if k in ("done_url", "my_feed_url", "my_feed_webcal")
+            },
         }
         if job.kind == "confirmation":
             token = make_token(
@@ -226,6 +249,8 @@ class Renderer:
         context["lang"] = lang
         context["unsubscribe_url"] = _PLACEHOLDERS["unsubscribe_url"]
         context["preferences_url"] = _PLACEHOLDERS["preferences_url"]
+        for name in ("done_url", "my_feed_url", "my_feed_webcal"):
+            context[name] = _PLACEHOLDERS[name]
         text = self.env.get_template(f"{job.kind}.{lang}.txt").render(context)
         html = self.env.get_template(f"{job.kind}.{lang}.html").render(context)
         return subject, text, html
@@ -268,7 +293,6 @@ class Renderer:
         source = r.source
         law, citation = source.get("law"), source.get("citation")
         cited = cite(str(law) if law else None, str(citation) if citation else None, lang)
-        feed = f"{r.election_id}.{'overseas.' if 'overseas' in r.audiences else ''}{lang}.ics"
         return {
             "headline": headline,
             "title": r.title[lang],
@@ -278,7 +302,6 @@ class Renderer:
             "official_close": _moment(job.close_at, official_zone, lang),
             "source": cited or source.get("quote", ""),
             "url": f"{self.settings.base_url.rstrip('/')}/elections/{r.election_id}#{r.id}",
-            "feed_url": f"{self.settings.base_url.rstrip('/')}/calendars/{feed}",
             "cancelled": r.status == "cancelled",
         }
 

@@ -8,7 +8,7 @@ What happens after the send is stored by `results.py`; the rules themselves are 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -20,12 +20,14 @@ from deadlines.corrections import UNKNOWN, Owed, owed, span
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber
 from deadlines.db.told import dates_of, told_of_subscriber, told_payload
+from deadlines.db.voter import done_pairs, feed_nonces
 from deadlines.mail.render import ChangeLine, MailJob
 from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.records import DeadlineRecord
 from deadlines.reminders import policy
 from deadlines.reminders.planning import replan
 from deadlines.reminders.policy import RowFacts, Verdict
+from deadlines.voter_links import DoneTarget
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,15 @@ def claim(engine: Engine, *, now: datetime, worker: str, batch: int, lease: time
         ids = [int(i) for i in session.execute(stmt).scalars()]
         session.commit()
     return sorted(ids)
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """What the subscriber did with their reminders: marked this row's deadline done; the key
+    of their personal feed (None: never revoked)."""
+
+    done: bool = False
+    feed: str | None = None
 
 
 @dataclass
@@ -158,12 +169,29 @@ def decide(
         wanted = deadlines or any(r.kind == Kind.CORRECTION for r in rows)
         names = {e.id: e for e in session.exec(select(ElectionRow))} if wanted else {}
         superseded = _superseded(session, rows, now)
+        done = done_pairs(
+            session=session,
+            pairs=((r.subscription_id, r.deadline_id) for r in rows if r.kind == Kind.REMINDER),
+        )
+        feeds = feed_nonces(session=session, subscriber_ids={r.subscriber_id for r in rows})
         closed: dict[tuple[str, str], list[int]] = {}
         for row in rows:
             sub = subscribers.get(row.subscriber_id)
             deadline = deadlines.get(row.deadline_id)
+            marks = _Marks(
+                done=(row.subscription_id, row.deadline_id) in done, feed=feeds.get(row.subscriber_id)
+            )
             decision = _decide_one(
-                session, row, sub, deadline, records.get(row.deadline_id), names, superseded, now, quiet
+                session,
+                row,
+                sub,
+                deadline,
+                records.get(row.deadline_id),
+                names,
+                superseded,
+                now,
+                quiet,
+                marks,
             )
             decisions.append(decision)
             if decision.state == State.PENDING:
@@ -207,6 +235,7 @@ def _decide_one(
     superseded: dict[int, str],
     now: datetime,
     quiet: tuple[time, time] | None,
+    marks: _Marks,
 ) -> Decision:
     """Gather the plain facts of one row, let the pure policy decide, and build its mail."""
     status = sub.status if sub is not None else None
@@ -226,6 +255,7 @@ def _decide_one(
         moved=moved,
         superseded_by=superseded.get(row.id),
         owed=len(owed),
+        done=marks.done,
     )
     verdict = policy.decide(facts, now)
     if verdict.revision is not None and verdict.revision != row.revision:
@@ -249,11 +279,8 @@ def _decide_one(
         )
         return Decision(row.id, Verdict.SEND, job=job)
     if row.kind == Kind.CORRECTION:
-        return Decision(
-            row.id,
-            Verdict.SEND,
-            job=correction_job(session, row.id, sub, owed, owed_rows, elections, row.payload),
-        )
+        job = correction_job(session, row.id, sub, owed, owed_rows, elections, row.payload)
+        return Decision(row.id, Verdict.SEND, job=replace(job, feed_nonce=marks.feed))
     assert record is not None and deadline is not None
     job = MailJob(
         row.id,
@@ -268,6 +295,8 @@ def _decide_one(
         election_name=_election_name(elections.get(record.election_id), sub.language, record.election_id),
         close_at=row.close_at or record.closing_instant(sub.timezone),
         changed_at=deadline.updated_at,
+        done=DoneTarget(row.subscription_id, deadline.id or 0) if row.subscription_id else None,
+        feed_nonce=marks.feed,
     )
     return Decision(row.id, Verdict.SEND, job=job)
 

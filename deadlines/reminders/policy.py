@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from deadlines.mail.failures import Delivery
 from deadlines.outbox_state import Kind, State
+from deadlines.voter_links import DONE_REASON
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -39,6 +40,7 @@ class RowFacts:
     moved: tuple[datetime, datetime] | None = None  # the re-planned (due, close), if revised
     superseded_by: str | None = None  # the later trigger already due for the same deadline
     owed: int = 0  # corrections: how many deadlines still differ from what they were told
+    done: bool = False  # reminders: the subscriber marked this deadline done for this subscription
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ def decide(f: RowFacts, now: datetime) -> Decision:
         return Decision(Verdict.SEND)
     if f.deadline_revision is None:
         return Decision(Verdict.CANCEL, "deadline removed")
+    if f.done:
+        # Only reminders stop: a correction still comes, since a changed date may mean acting again.
+        return Decision(Verdict.CANCEL, DONE_REASON)
     close, revision = f.close_at, f.row_revision
     if f.deadline_revision != f.row_revision:
         if f.moved is None:

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from deadlines.db.audit import audit
 from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription, Told
+from deadlines.db.voter import forget_subscriber_actions
 from deadlines.errors import NotFound
 from deadlines.reminders.subscribers import normalise_email
 
@@ -48,6 +49,8 @@ def forget_subscriber(*, session: Session, email: str, actor: str, now: datetime
     if subscriber is None:
         raise NotFound(f"no subscriber with address {email!r}")
     sid = subscriber.id
+    assert sid is not None
+    forget_subscriber_actions(session=session, subscriber_id=sid)  # done marks, feed key
     for model in (Told, OutboxRow, Subscription):  # what they were told goes too
         for row in session.exec(select(model).where(model.subscriber_id == sid)):
             session.delete(row)

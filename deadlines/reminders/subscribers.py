@@ -19,6 +19,7 @@ from sqlmodel import Session, col, delete, select, update
 from deadlines.db.audit import audit
 from deadlines.db.models import OutboxRow, Subscriber, Subscription
 from deadlines.db.types import UTCDateTime
+from deadlines.db.voter import forget_subscription_marks
 from deadlines.errors import SubscriberError as SubscriberError
 from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.records import AUDIENCES, LANGUAGES
@@ -311,6 +312,8 @@ def update_preferences(
             session.exec(
                 update(OutboxRow).where(col(OutboxRow.subscription_id) == sub.id).values(subscription_id=None)
             )
+            assert sub.id is not None
+            forget_subscription_marks(session=session, subscription_id=sub.id)
             session.delete(sub)
     session.flush()
     _upsert_subscriptions(session, subscriber.id, request, now)
