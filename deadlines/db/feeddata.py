@@ -14,10 +14,12 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from deadlines.db.convert import row_to_record
-from deadlines.db.models import DeadlineRow, ElectionRow
+from deadlines.db.models import DeadlineRow, ElectionRow, StationRow
+from deadlines.db.stations import to_station
 from deadlines.feeds.builder import FeedItem
 from deadlines.feeds.catalog import UPCOMING, BuiltFeed, ElectionInfo, FeedData, FeedSettings, catalog
 from deadlines.feeds.publish import FileChange, build_all, publish
+from deadlines.feeds.stationfeed import StationItem
 
 
 def load_feed_data(*, session: Session) -> FeedData:
@@ -33,14 +35,20 @@ def load_feed_data(*, session: Session) -> FeedData:
         FeedItem(row_to_record(row), row.updated_at, names[row.election_id], row.election_id in provisional)
         for row in sorted(rows, key=lambda r: (r.election_id, r.slug))
     )
-    return FeedData(infos, items)
+    station_rows = session.exec(select(StationRow).where(StationRow.election_id.in_(list(names)))).all()  # type: ignore[attr-defined]
+    stations = tuple(
+        StationItem(to_station(r), r.updated_at)
+        for r in sorted(station_rows, key=lambda r: (r.election_id, r.country, r.city, r.station))
+    )
+    return FeedData(infos, items, stations)
 
 
 def data_version(*, session: Session) -> tuple[object, ...]:
     """A cheap fingerprint that changes whenever any feed could change."""
     deadlines = session.exec(select(func.count(), func.max(DeadlineRow.updated_at))).one()
     elections = session.exec(select(func.count(), func.max(ElectionRow.updated_at))).one()
-    return (*deadlines, *elections)
+    stations = session.exec(select(func.count(), func.max(StationRow.updated_at))).one()
+    return (*deadlines, *elections, *stations)
 
 
 def feed_paths(*, session: Session, elections: Collection[str], today: date) -> list[str]:

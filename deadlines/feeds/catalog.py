@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed, event_count
+from deadlines.feeds.stationfeed import StationItem, build_station_feed, station_feed_id
 from deadlines.feeds.text import AUDIENCE_NAMES
 from deadlines.records import LANGUAGES
 
@@ -31,6 +32,7 @@ class FeedData:
 
     elections: tuple[ElectionInfo, ...]
     items: tuple[FeedItem, ...]
+    stations: tuple[StationItem, ...] = ()  # overseas voting stations, each with its own feed
 
     @cached_property
     def election_ids(self) -> frozenset[str]:
@@ -38,6 +40,12 @@ class FeedData:
 
     def election(self, election_id: str) -> ElectionInfo | None:
         return next((e for e in self.elections if e.id == election_id), None)
+
+    def station(self, election_id: str, station: str) -> StationItem | None:
+        return next(
+            (s for s in self.stations if s.station.election == election_id and s.station.station == station),
+            None,
+        )
 
 
 @dataclass(frozen=True)
@@ -53,9 +61,12 @@ class FeedSpec:
     election: str  # an election id, or "upcoming"
     audience: str | None
     lang: str
+    station: str | None = None  # an overseas voting station's own feed
 
     @property
     def id(self) -> str:
+        if self.station:
+            return station_feed_id(self.election, self.station, self.lang)
         return ".".join(p for p in (self.election, self.audience, self.lang) if p)
 
     @property
@@ -98,6 +109,11 @@ def catalog(data: FeedData, today: date) -> list[FeedSpec]:
         for lang in LANGUAGES:
             specs.append(FeedSpec(election.id, None, lang))
             specs.extend(FeedSpec(election.id, audience, lang) for audience in audiences)
+    for item in sorted(data.stations, key=lambda i: (i.station.election, i.station.station)):
+        if item.station.election in data.election_ids:
+            specs.extend(
+                FeedSpec(item.station.election, None, lang, item.station.station) for lang in LANGUAGES
+            )
     return specs
 
 
@@ -106,6 +122,8 @@ def known(data: FeedData, spec: FeedSpec) -> bool:
         return False
     if spec.election != UPCOMING and spec.election not in data.election_ids:
         return False
+    if spec.station is not None:
+        return data.station(spec.election, spec.station) is not None
     return spec.audience is None or spec.audience in AUDIENCE_NAMES["en"]
 
 
@@ -179,11 +197,30 @@ class BuiltFeed:
 def build(
     data: FeedData, spec: FeedSpec, settings: FeedSettings, now: datetime, alarms: tuple[timedelta, ...] = ()
 ) -> BuiltFeed:
+    if spec.station is not None:
+        return _build_station(data, spec, settings)
     items = select(data, spec, now, settings.retention)
     options = feed_options(data, spec, settings, alarms)
     body = build_feed(items, options)
     last = max((i.updated_at for i in items), default=None)
     return BuiltFeed(spec, body, options.name, event_count(body), last)
+
+
+def _build_station(data: FeedData, spec: FeedSpec, settings: FeedSettings) -> BuiltFeed:
+    item = data.station(spec.election, spec.station or "")
+    election = data.election(spec.election)
+    assert item is not None and election is not None
+    body = build_station_feed(
+        item,
+        election_name=election.name,
+        lang=spec.lang,
+        uid_domain=settings.uid_domain,
+        base_url=settings.base_url,
+        ttl=settings.ttl,
+        provisional=election.provisional,
+    )
+    name = f"{item.station.name(spec.lang)} — {election.name[spec.lang]}"
+    return BuiltFeed(spec, body, name, event_count(body), item.updated_at)
 
 
 def index_json(feeds: Sequence[BuiltFeed], base_url: str) -> bytes:
@@ -198,6 +235,7 @@ def index_json(feeds: Sequence[BuiltFeed], base_url: str) -> bytes:
             "url": f"{base_url.rstrip('/')}/calendars/{f.spec.path}",
             "events": f.events,
             "last_change": f.last_change.isoformat() if f.last_change else None,
+            **({"station": f.spec.station} if f.spec.station else {}),
         }
         for f in feeds
     ]

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 from deadlines.feeds.catalog import UPCOMING, FeedSpec, known, parse_feed_name
 from deadlines.feeds.options import BadFeedOption, check_audience, check_lang, parse_alarms
+from deadlines.feeds.stationfeed import parse_station_feed_name
 from deadlines.web.feedcache import MAX_VARIANTS, Entry, FeedCache
 from deadlines.web.security import SECURITY_HEADERS, SecurityHeaders
 
@@ -138,6 +139,15 @@ class FeedEndpoint:
         return built[0] if built else None
 
     def _feed(self, name: str, query_string: bytes) -> Entry | None:
+        station = parse_station_feed_name(name)
+        if station is not None:
+            if query_string:
+                raise BadFeedOption(
+                    "a station's feed takes no options: its name gives election, station and lang"
+                )
+            spec = FeedSpec(station[0], None, check_lang(station[2]), station[1])
+            data = self.cache.data
+            return self.cache.feed(spec) if data is not None and known(data, spec) else None
         parsed = parse_feed_name(name)
         if parsed is None:
             return None
