@@ -37,6 +37,10 @@ class DeadlineRecord:
     source: Mapping[str, Any] = field(default_factory=dict)
     status: str = "published"
     revision: int = 1
+    # Where and how a voter acts: an https page and a sentence per language, which may say
+    # `{link}` where the page goes (deadlines/howto.py renders both).
+    action_url: str | None = None
+    how: Mapping[str, str] = field(default_factory=dict)
 
     def opening_instant(self, zone: str | None = None) -> datetime | None:
         """The aware instant the record opens: the start of its day unless a time is set."""
@@ -94,4 +98,6 @@ def record_to_json(record: DeadlineRecord) -> dict[str, Any]:
         "status": record.status,
         "revision": record.revision,
         "source": dict(record.source),
+        "action_url": record.action_url,
+        "how": dict(record.how),
     }

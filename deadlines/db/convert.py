@@ -24,6 +24,9 @@ TRACKED = (
     "timezone",
     "source",
     "status",
+    "action_url",
+    "how_en",
+    "how_ko",
 )
 
 
@@ -47,6 +50,9 @@ def record_values(record: DeadlineRecord) -> dict[str, Any]:
         "closes_at": record.closing_instant(),
         "source": dict(record.source),
         "status": record.status,
+        "action_url": record.action_url,
+        "how_en": record.how.get("en", ""),
+        "how_ko": record.how.get("ko", ""),
     }
 
 
@@ -72,6 +78,8 @@ def row_to_record(row: DeadlineRow) -> DeadlineRecord:
         source=row.source,
         status=row.status,
         revision=row.revision,
+        action_url=row.action_url,
+        how={k: v for k, v in (("en", row.how_en), ("ko", row.how_ko)) if v},
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from deadlines.errors import NotFound, RuleError
 from deadlines.records import DeadlineRecord
 from deadlines.rules.businessdays import apply_policy
-from deadlines.rules.model import Election, Offset, Override, Rule, RuleBook, RuleSet
+from deadlines.rules.model import Action, Election, Offset, Override, Rule, RuleBook, RuleSet
+from deadlines.rules.wording import fill
 
 # The dates a deadline may fall on: one day of margin each side of what `date` holds, since a
 # deadline closing at 24:00 ends on the next day (an election on 9999-12-31 overflowed there).
@@ -94,9 +96,11 @@ def evaluate(
     overrides: tuple[Override, ...] = (),
     *,
     election_file: str | None = None,
+    actions: tuple[Action, ...] = (),
 ) -> list[DeadlineRecord]:
     """Compute every deadline of one election. Pure: no clock, no I/O."""
     by_rule = {o.rule: o for o in overrides}
+    own_actions = {a.rule: a for a in actions}
     records: list[DeadlineRecord] = []
     anchors = _rule_anchors(ruleset, anchors, election_id)
     for rule in ruleset.rules:
@@ -160,10 +164,43 @@ def evaluate(
                 local_time=rule.local_time,
                 timezone=ruleset.timezone,
                 source=source,
+                action_url=_merged(rule, own_actions)[0],
+                how=_merged(rule, own_actions)[1],
             )
         )
+    records = _worded(records)
     records.sort(key=lambda r: (r.opens or r.closes or date.max, r.closes or date.max, r.id))
     return records
+
+
+def _merged(rule: Rule, actions: Mapping[str, Action]) -> tuple[str | None, Mapping[str, str]]:
+    """The rule's (action_url, how) for one election: the election's own action given over the
+    rule's, each of the two separately."""
+    own = actions.get(rule.id)
+    if own is None:
+        return rule.action_url, rule.how
+    return own.action_url or rule.action_url, own.how or rule.how
+
+
+def _worded(records: list[DeadlineRecord]) -> list[DeadlineRecord]:
+    """Descriptions and `how` with their date placeholders filled from the computed records
+    (overrides included), so "You can register from {opens}" follows a moved date."""
+    days: dict[str, date | None] = {}
+    for r in records:
+        on = r.opens if r.kind == "event" else None
+        days.update({f"{r.id}.opens": r.opens, f"{r.id}.closes": r.closes, f"{r.id}.on": on})
+    out = []
+    for r in records:
+        own = {"opens": r.opens, "closes": r.closes, "on": r.opens if r.kind == "event" else None}
+        mine = {**days, **own}
+        out.append(
+            replace(
+                r,
+                description={lang: fill(t, lang, mine) for lang, t in r.description.items()},
+                how={lang: fill(t, lang, mine) for lang, t in r.how.items()},
+            )
+        )
+    return out
 
 
 def evaluate_election(book: RuleBook, election_id: str) -> list[DeadlineRecord]:
@@ -173,5 +210,10 @@ def evaluate_election(book: RuleBook, election_id: str) -> list[DeadlineRecord]:
         raise NotFound(f"unknown election {election_id!r}; known elections: {known}")
     ruleset = book.rulesets[election.ruleset]
     return evaluate(
-        ruleset, election.id, election.anchor_dates(), election.overrides, election_file=election.file
+        ruleset,
+        election.id,
+        election.anchor_dates(),
+        election.overrides,
+        election_file=election.file,
+        actions=election.actions,
     )

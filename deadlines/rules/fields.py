@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deadlines.errors import RuleError
@@ -202,3 +203,14 @@ def strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError(f"expected a list of strings, got {value!r}")
     return tuple(string(v) for v in value)
+
+
+def https_url(value: Any) -> str:
+    """A page a voter is sent to: https only (no http, javascript: or mailto:), one line, a host."""
+    text = string(value)
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError(f"expected an https URL like 'https://ok.nec.go.kr', got {value!r}")
+    if any(c.isspace() or c in "<>\"'\\" or ord(c) < 32 for c in text):
+        raise ValueError(f"a URL may not contain spaces, quotes or angle brackets, got {value!r}")
+    return text

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from deadlines.errors import RuleError, RuleErrors
+from deadlines.rules.actions import ACTION_FIELDS, action_errors
 from deadlines.rules.dayresolve import resolve_days
 from deadlines.rules.fields import FileChecker
 from deadlines.rules.model import Election, RuleBook, RuleSet
@@ -26,6 +27,7 @@ from deadlines.rules.tables import (
 )
 
 __all__ = [
+    "ACTION_FIELDS",
     "ELECTION_DAY_FIELDS",
     "ELECTION_FIELDS",
     "OVERRIDE_FIELDS",
@@ -158,6 +160,8 @@ def build_rulebook(
         for o in e.overrides:
             if rs.rule(o.rule) is None:
                 err("overrides", f"override names unknown rule {o.rule!r} of ruleset {rs.id}")
+        for problem in action_errors(rs, e.actions):
+            err("actions", problem)
         elections_by_id[e.id] = e
     return RuleBook(rulesets=by_id, elections=elections_by_id), errors
 

@@ -85,6 +85,9 @@ class Rule:
     # preliminary registration opens at the usual offset or on the cause's day, whichever is later).
     not_before: Offset | None = None
     line: int | None = None
+    # Where and how a voter acts: an https page, and a sentence per language (may hold `{link}`).
+    action_url: str | None = None
+    how: Mapping[str, str] = field(default_factory=dict)
 
 
 ELECTION_DAY_METHODS: tuple[str, ...] = ("term-end", "by-election", "announced")
@@ -134,6 +137,16 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Action:
+    """One election's own `action_url` and/or `how` for one rule: each one given replaces the
+    rule's, the other is kept from the rule."""
+
+    rule: str
+    action_url: str | None = None
+    how: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Election:
     id: str
     name: Mapping[str, str]
@@ -141,6 +154,7 @@ class Election:
     day: date
     anchors: Mapping[str, date] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
+    actions: tuple[Action, ...] = ()
     aliases: tuple[str, ...] = ()
     # A day computed from the law (term end or cause), not yet confirmed by staff.
     provisional: bool = False

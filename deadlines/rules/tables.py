@@ -7,6 +7,7 @@ from typing import Any
 
 from deadlines.records import KINDS
 from deadlines.rules import fields as f
+from deadlines.rules.actions import check_actions, check_wording
 from deadlines.rules.fields import FileChecker
 from deadlines.rules.model import (
     ANCHOR_NAME,
@@ -52,6 +53,8 @@ RULE_FIELDS = {
     "holiday_policy",
     "not_before",
     "notes",
+    "action_url",
+    "how",
 }
 ELECTION_FIELDS = {
     "id",
@@ -62,6 +65,7 @@ ELECTION_FIELDS = {
     "office",
     "anchors",
     "overrides",
+    "actions",
     "aliases",
     "notes",
 }
@@ -86,6 +90,8 @@ def check_rule(c: FileChecker, table: Any, index: int, ruleset_id: str, anchors:
     local_time = c.get(table, "local_time", f.boolean, item, key, required=False) or False
     policy = c.get(table, "holiday_policy", f.choice(HOLIDAY_POLICIES), item, key, required=False)
     not_before = c.get(table, "not_before", f.offset, item, key, required=False)
+    action_url = c.get(table, "action_url", f.https_url, item, key, required=False)
+    how = c.get(table, "how", f.languages, item, key, required=False) or {}
     if not_before is not None and kind == "deadline":
         c.error(item, "not_before", "not_before bounds the first day of a period or an event", key)
     opens = closes = None
@@ -143,6 +149,8 @@ def check_rule(c: FileChecker, table: Any, index: int, ruleset_id: str, anchors:
         holiday_policy=policy,
         not_before=not_before,
         line=c.locate.line_of(rid),
+        action_url=action_url,
+        how=how,
     )
 
 
@@ -193,6 +201,7 @@ def check_ruleset(c: FileChecker, table: Any, rules: Any) -> RuleSet | None:
     if not rules:
         c.error(item, "rule", "a rule set needs at least one [[rule]]", raw_id)
     _check_references(c, checked)
+    check_wording(c, checked)
     if None in (rsid, name, country, zone, policy, source):
         if raw_id:
             c.broken.add(raw_id)
@@ -257,6 +266,7 @@ def check_election(c: FileChecker, table: Any, index: int) -> Election | None:
     office = c.get(table, "office", f.choice(OFFICES), item, raw_id, required=False)
     anchors = c.get(table, "anchors", _anchor_dates, item, raw_id, required=False) or {}
     aliases = c.get(table, "aliases", f.strings, item, raw_id, required=False) or ()
+    actions = check_actions(c, table["actions"], item, raw_id) if "actions" in table else ()
     raw_overrides = table.get("overrides", [])
     overrides: list[Override] = []
     if not isinstance(raw_overrides, list):
@@ -291,6 +301,7 @@ def check_election(c: FileChecker, table: Any, index: int) -> Election | None:
         office=office,
         anchors=anchors,
         overrides=tuple(overrides),
+        actions=actions,
         aliases=aliases,
         file=c.file,
         line=c.locate.line_of(eid),
