@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from deadlines.stations.places import city_name, country_name
+
 # Art. 218-17(7): every overseas station opens 08:00 and closes 17:00 local time.
 DEFAULT_HOURS = (time(8, 0), time(17, 0))
 MAX_DAYS = 6  # Art. 218-17(1): at most six days inside E-14..E-9
@@ -74,7 +76,15 @@ class Station:
         q = query.strip().casefold()
         if not q:
             return True
-        fields = (self.name_en, self.name_ko, self.country, self.city, self.station)
+        fields = (
+            self.name_en,
+            self.name_ko,
+            self.country,
+            self.city,
+            self.station,
+            country_name(self.country, "ko"),
+            city_name(self.city, "ko"),
+        )
         return any(q in f.casefold() for f in fields)
 
 

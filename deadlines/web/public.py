@@ -136,6 +136,7 @@ def election(
         "zone_invalid": bool(tz) and valid_zone(tz) is None,
         "rows": rows(records_of(d, info.id), zone, lang, now, include_cancelled=True),
         "feeds": feeds,
+        "has_stations": any(i.station.election == info.id for i in d.stations),
         # Empty unless the visitor chose a zone, so the page's script can offer the browser's.
         "form": form_context(d, now.date(), _form_fields("", lang, chosen or "", [info.id], [], []), {}),
     }
