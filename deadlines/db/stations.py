@@ -3,6 +3,7 @@ the elections' overseas voting windows that stations are checked against. Never 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import update
@@ -172,3 +173,17 @@ def replan_station_reminders(*, session: Session, station: Station) -> int:
         .values(due_at=due, close_at=close)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def chosen_stations(*, session: Session, subscription_ids: Collection[int]) -> dict[int, Station]:
+    """Subscription id -> the station its voter chose (for the stations that still exist)."""
+    if not subscription_ids:
+        return {}
+    rows = session.exec(
+        select(Subscription.id, StationRow).where(
+            col(Subscription.id).in_(list(subscription_ids)),
+            col(StationRow.election_id) == col(Subscription.election_id),
+            col(StationRow.station) == col(Subscription.station),
+        )
+    ).all()
+    return {int(sid or 0): to_station(row) for sid, row in rows}

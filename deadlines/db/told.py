@@ -17,6 +17,7 @@ from deadlines.corrections import Told as ToldFact
 from deadlines.db.models import DeadlineRow, OutboxRow, Subscriber, Subscription, Told
 from deadlines.db.types import UTCDateTime
 from deadlines.outbox_state import Kind
+from deadlines.stations.reminder import STATION_TRIGGER
 
 _TOLD = Told.__table__  # type: ignore[attr-defined]
 _VALUES = ("opens", "closes", "opens_time", "closes_time")
@@ -52,7 +53,13 @@ _PICKED = sa_select(
     case((_SAME, _D.c.status), else_=literal(UNKNOWN)),
     _O.c.close_at,
     bindparam("now", type_=UTCDateTime),
-).where(_O.c.id.in_(_IDS), _O.c.kind == Kind.REMINDER, _D.c.id == _O.c.deadline_id)
+).where(
+    _O.c.id.in_(_IDS),
+    _O.c.kind == Kind.REMINDER,
+    _D.c.id == _O.c.deadline_id,
+    # "Your station opens tomorrow" states the station's days, not the deadline's dates.
+    _O.c.trigger != STATION_TRIGGER,
+)
 _COLUMNS = ["subscriber_id", "deadline_id", "outbox_id", "revision", *_VALUES, "status", "close_at", "at"]
 # Built once per dialect: this runs for every batch of sends.
 _REMEMBER = {d: _on_conflict(_insert(d).from_select(_COLUMNS, _PICKED)) for d in ("sqlite", "postgresql")}

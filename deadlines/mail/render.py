@@ -15,7 +15,9 @@ from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed
 from deadlines.feeds.text import day_text
 from deadlines.mail.address import header_address
 from deadlines.mail.mime import Attachment, build_message
+from deadlines.mail.stationmail import station_context, station_headline
 from deadlines.records import DeadlineRecord
+from deadlines.stations.model import Station
 from deadlines.tokens import make_token
 from deadlines.voter_links import DoneTarget, done_token, feed_token, feed_urls
 
@@ -66,6 +68,7 @@ class MailJob:
     subscriber_secret: str = ""  # bound into every link token: `forget` makes old links dead
     done: DoneTarget | None = None  # reminders: what its "I've done it" link marks
     feed_nonce: str | None = None  # the key of the subscriber's personal feed address
+    station: Station | None = None  # "your station opens" reminders: the station chosen
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,9 @@ class Renderer:
                 job.close_at,
                 headline,
                 job.election_name,
+                job.station,
             )
-            if self.settings.attach_ics and job.kind == "reminder":
+            if self.settings.attach_ics and job.kind == "reminder" and job.station is None:
                 attachments.append(self._ics(job))
         cached = self._cache.get(key)
         if cached is None:
@@ -226,6 +230,8 @@ class Renderer:
 
     def _headline(self, job: MailJob, now: datetime) -> str:
         assert job.close_at is not None
+        if job.station is not None:
+            return station_headline(job.station, now, job.language)
         if job.trigger == "opens":
             return "Now open" if job.language == "en" else "접수 시작"
         return time_left(job.close_at, now, job.language)
@@ -241,6 +247,12 @@ class Renderer:
         elif job.kind == "correction":
             context = self._correction_context(job)
             subject = str(context["subject"])
+        elif job.station is not None:
+            base = self.settings.base_url
+            context = station_context(
+                job.station, zone=job.zone, election=job.election_name, base_url=base, now=now, lang=lang
+            )
+            subject = str(context["headline"])
         else:
             assert job.record is not None
             context = self._deadline_context(job, now)
@@ -251,8 +263,9 @@ class Renderer:
         context["preferences_url"] = _PLACEHOLDERS["preferences_url"]
         for name in ("done_url", "my_feed_url", "my_feed_webcal"):
             context[name] = _PLACEHOLDERS[name]
-        text = self.env.get_template(f"{job.kind}.{lang}.txt").render(context)
-        html = self.env.get_template(f"{job.kind}.{lang}.html").render(context)
+        name = "station" if job.station is not None else job.kind
+        text = self.env.get_template(f"{name}.{lang}.txt").render(context)
+        html = self.env.get_template(f"{name}.{lang}.html").render(context)
         return subject, text, html
 
     def _correction_context(self, job: MailJob) -> dict[str, object]:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from deadlines.corrections import UNKNOWN, Owed, owed, span
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber
+from deadlines.db.stations import chosen_stations
 from deadlines.db.told import dates_of, told_of_subscriber, told_payload
 from deadlines.db.voter import done_pairs, feed_nonces
 from deadlines.mail.render import ChangeLine, MailJob
@@ -27,6 +28,8 @@ from deadlines.records import DeadlineRecord
 from deadlines.reminders import policy
 from deadlines.reminders.planning import replan
 from deadlines.reminders.policy import RowFacts, Verdict
+from deadlines.stations.model import Station
+from deadlines.stations.reminder import STATION_TRIGGER
 from deadlines.voter_links import DoneTarget
 
 
@@ -69,6 +72,7 @@ class _Marks:
 
     done: bool = False
     feed: str | None = None
+    station: Station | None = None  # the station of a "your station opens" reminder
 
 
 @dataclass
@@ -174,12 +178,16 @@ def decide(
             pairs=((r.subscription_id, r.deadline_id) for r in rows if r.kind == Kind.REMINDER),
         )
         feeds = feed_nonces(session=session, subscriber_ids={r.subscriber_id for r in rows})
+        station_subs = {r.subscription_id for r in rows if r.trigger == STATION_TRIGGER and r.subscription_id}
+        stations = chosen_stations(session=session, subscription_ids=station_subs)
         closed: dict[tuple[str, str], list[int]] = {}
         for row in rows:
             sub = subscribers.get(row.subscriber_id)
             deadline = deadlines.get(row.deadline_id)
             marks = _Marks(
-                done=(row.subscription_id, row.deadline_id) in done, feed=feeds.get(row.subscriber_id)
+                done=(row.subscription_id, row.deadline_id) in done,
+                feed=feeds.get(row.subscriber_id),
+                station=stations.get(row.subscription_id or 0),
             )
             decision = _decide_one(
                 session,
@@ -240,7 +248,12 @@ def _decide_one(
     """Gather the plain facts of one row, let the pure policy decide, and build its mail."""
     status = sub.status if sub is not None else None
     moved = None
-    if record is not None and row.kind == Kind.REMINDER and record.revision != row.revision:
+    # A station's reminder follows the station's days (moved by db/stations.py), not the
+    # deadline's revisions; it goes when its voter no longer has that station.
+    bound = row.trigger != STATION_TRIGGER
+    if not bound and marks.station is None:
+        return Decision(row.id, State.CANCELLED, "the chosen station is gone")
+    if record is not None and row.kind == Kind.REMINDER and record.revision != row.revision and bound:
         moved = replan(record, row.trigger, sub.timezone, quiet, now) if sub is not None else None
     owed: list[Owed] = []
     owed_rows: dict[int, DeadlineRow] = {}
@@ -251,7 +264,7 @@ def _decide_one(
         subscriber_status=status,
         close_at=row.close_at,
         row_revision=row.revision,
-        deadline_revision=record.revision if record is not None else None,
+        deadline_revision=(record.revision if bound else row.revision) if record is not None else None,
         moved=moved,
         superseded_by=superseded.get(row.id),
         owed=len(owed),
@@ -297,6 +310,7 @@ def _decide_one(
         changed_at=deadline.updated_at,
         done=DoneTarget(row.subscription_id, deadline.id or 0) if row.subscription_id else None,
         feed_nonce=marks.feed,
+        station=marks.station,
     )
     return Decision(row.id, Verdict.SEND, job=job)
 

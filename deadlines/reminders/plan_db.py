@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from deadlines.db.convert import row_to_record
 from deadlines.db.models import DeadlineRow, ElectionRow, OutboxRow, Subscriber, Subscription
+from deadlines.db.stations import OVERSEAS_VOTING, list_stations
 from deadlines.db.told import correction_recipients
 from deadlines.outbox_state import OPEN, Kind, State
 from deadlines.reminders.planning import (
@@ -22,9 +23,12 @@ from deadlines.reminders.planning import (
     Moments,
     Planned,
     SubscriptionView,
+    plan_station,
     plan_subscription,
     replan,
 )
+from deadlines.stations.model import Station
+from deadlines.stations.reminder import STATION_TRIGGER
 
 CHUNK = 10000
 
@@ -120,6 +124,7 @@ def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
             col(Subscription.election_id),
             cast(col(Subscription.audiences), Text),
             cast(col(Subscription.triggers), Text),
+            col(Subscription.station),
         )
         .join(Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id))
         .where(col(Subscriber.status) == "active")
@@ -134,9 +139,9 @@ def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
         return parsed[text]
 
     with engine.connect() as conn:
-        for sid, subscriber_id, zone, election, audiences, triggers in conn.execute(query):
+        for sid, subscriber_id, zone, election, audiences, triggers, station in conn.execute(query):
             yield SubscriptionView(
-                sid or 0, subscriber_id, zone, election, values(audiences) or (), values(triggers)
+                sid or 0, subscriber_id, zone, election, values(audiences) or (), values(triggers), station
             )
 
 
@@ -165,6 +170,10 @@ def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[
     """
     with Session(engine) as session:
         deadlines = _deadline_views(session)
+        stations: dict[tuple[str, str], Station] = {
+            (s.election, s.station): s for s in list_stations(session=session)
+        }
+    voting = {d.record.election_id: d for d in deadlines if d.record.id == OVERSEAS_VOTING}
     by_election: dict[str, list[DeadlineView]] = {}
     for d in deadlines:
         by_election.setdefault(d.record.election_id, []).append(d)
@@ -173,13 +182,17 @@ def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[
     moments = Moments(quiet)
     shapes: dict[tuple[Any, ...], list[Planned]] = {}
     for sub in _subscriptions(engine):
-        shape = (sub.election_id, sub.audiences, sub.triggers, sub.zone)
+        shape = (sub.election_id, sub.audiences, sub.triggers, sub.zone, sub.station)
         template = shapes.get(shape)
         if template is None:
             probe = replace(sub, subscription_id=0, subscriber_id=0)
             template = list(
                 plan_subscription(probe, by_election.get(sub.election_id, ()), now, horizon, quiet, moments)
             )
+            chosen = stations.get((sub.election_id, sub.station or ""))
+            if chosen is not None and sub.election_id in voting:
+                opens = plan_station(probe, chosen, voting[sub.election_id], now, horizon)
+                template += [opens] if opens is not None else []
             shapes[shape] = template
         for p in template:
             batch.append(_row(p, now, sub.subscription_id, sub.subscriber_id))
@@ -210,6 +223,8 @@ def follow_changes(
                 col(OutboxRow.kind) == Kind.REMINDER,
                 col(OutboxRow.revision) != col(DeadlineRow.revision),
                 col(OutboxRow.state).in_(OPEN),
+                # A station's reminder follows the station's days (db/stations.py moves it).
+                col(OutboxRow.trigger) != STATION_TRIGGER,
             )
         ).all()
         for row, deadline, zone in stale:

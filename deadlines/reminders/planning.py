@@ -8,6 +8,8 @@ from datetime import datetime, time, timedelta
 
 from deadlines.records import DeadlineRecord
 from deadlines.reminders.triggers import closing, default_triggers, due_at
+from deadlines.stations.model import Station
+from deadlines.stations.reminder import STATION_TRIGGER, station_moments
 
 # How long an "it is now open" reminder stays worth sending (late sign-ups, downtime).
 OPENING_NEWS = timedelta(days=1)
@@ -21,6 +23,7 @@ class SubscriptionView:
     election_id: str
     audiences: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = None
+    station: str | None = None  # the overseas voting station the voter chose
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,28 @@ def plan_subscription(
             yield Planned(
                 sub.subscription_id, sub.subscriber_id, d.deadline_id, trigger, due, close, r.revision
             )
+
+
+def plan_station(
+    sub: SubscriptionView, station: Station, voting: DeadlineView, now: datetime, horizon: timedelta
+) -> Planned | None:
+    """The "your station opens tomorrow" reminder of a voter who chose `station`, filed under the
+    election's overseas voting deadline: due 09:00 station-local the day before the first voting
+    day, within the horizon, and only while the station has not opened."""
+    if voting.record.status != "published" or station.election != sub.election_id:
+        return None
+    due, opening = station_moments(station)
+    if opening <= now or due > now + horizon:
+        return None
+    return Planned(
+        sub.subscription_id,
+        sub.subscriber_id,
+        voting.deadline_id,
+        STATION_TRIGGER,
+        due,
+        opening,
+        voting.record.revision,
+    )
 
 
 def replan(

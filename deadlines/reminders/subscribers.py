@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -82,6 +82,12 @@ class SignUp:
     elections: tuple[str, ...]
     audiences: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = None
+    station: str | None = None  # "election/station": the overseas station a voter abroad chose
+
+    def station_for(self, election: str) -> str | None:
+        """The chosen station's id when it belongs to `election`."""
+        owner, _, station = (self.station or "").partition("/")
+        return station if owner == election and station else None
 
 
 def _subscriber(session: Session, email: str) -> Subscriber | None:
@@ -99,10 +105,28 @@ def _upsert_subscriptions(session: Session, subscriber_id: int, request: SignUp,
         )
         sub.audiences = list(request.audiences)
         sub.triggers = list(request.triggers) if request.triggers is not None else None
+        sub.station = request.station_for(election)
         session.add(sub)
 
 
-def validate_sign_up(request: SignUp, known_elections: Sequence[str]) -> SignUp:
+def check_station(value: str | None, elections: Sequence[str], known: Collection[str] | None) -> str | None:
+    """An "election/station" key of a known station of one of the chosen elections, or None."""
+    if not value:
+        return None
+    if known is not None and value not in known:
+        raise SubscriberError(
+            field="station", message=f"unknown overseas voting station {value!r}", value=value
+        )
+    if value.partition("/")[0] not in elections:
+        raise SubscriberError(
+            field="station", message="the station belongs to an election you did not choose"
+        )
+    return value
+
+
+def validate_sign_up(
+    request: SignUp, known_elections: Sequence[str], known_stations: Collection[str] | None = None
+) -> SignUp:
     if not request.elections:
         raise SubscriberError(field="elections", message="choose at least one election")
     for e in request.elections:
@@ -116,6 +140,7 @@ def validate_sign_up(request: SignUp, known_elections: Sequence[str]) -> SignUp:
         elections=tuple(dict.fromkeys(request.elections)),
         audiences=tuple(check_audiences(request.audiences)),
         triggers=tuple(triggers) if triggers is not None else None,
+        station=check_station(request.station, request.elections, known_stations),
     )
 
 
@@ -131,13 +156,14 @@ def sign_up(
     known_elections: Sequence[str],
     now: datetime,
     resend_after: timedelta = RESEND_AFTER,
+    known_stations: Collection[str] | None = None,
 ) -> None:
     """Double opt-in. The outcome is the same whatever the address's state, so a response built on
     it never reveals whether an address was already known; so is the work. New, pending, active,
     unsubscribed and suppressed addresses run the same statements in the same order (one read,
     one upsert of the subscriber, one upsert per election, one insert of a confirmation), and
     only values and a WHERE flag differ: the time a sign-up takes does not tell who subscribed."""
-    request = validate_sign_up(request, known_elections)
+    request = validate_sign_up(request, known_elections, known_stations)
     s, t, o = (m.__table__ for m in (Subscriber, Subscription, OutboxRow))  # type: ignore[union-attr]
     found = session.execute(
         sa_select(s.c.status, s.c.language, s.c.timezone, s.c.confirm_nonce, s.c.confirmation_sent_at).where(
@@ -176,16 +202,21 @@ def sign_up(
             literal(election),
             literal(list(request.audiences), t.c.audiences.type),
             literal(list(request.triggers) if request.triggers is not None else None, t.c.triggers.type),
+            literal(request.station_for(election), t.c.station.type),
             literal(now, UTCDateTime),
         ).where(literal(live))
         insert_ = _upsert(session, t).from_select(
-            ["subscriber_id", "election_id", "audiences", "triggers", "created_at"], chosen
+            ["subscriber_id", "election_id", "audiences", "triggers", "station", "created_at"], chosen
         )
         excluded = insert_.excluded
         session.execute(
             insert_.on_conflict_do_update(
                 index_elements=["subscriber_id", "election_id"],
-                set_={"audiences": excluded.audiences, "triggers": excluded.triggers},
+                set_={
+                    "audiences": excluded.audiences,
+                    "triggers": excluded.triggers,
+                    "station": excluded.station,
+                },
             )
         )
     confirmation = sa_select(
@@ -288,11 +319,12 @@ def update_preferences(
     request: SignUp,
     known_elections: Sequence[str],
     now: datetime,
+    known_stations: Collection[str] | None = None,
 ) -> None:
     """Change language, zone and what is followed. Reminders not yet sent are dropped and planned
     again by the worker from the new choices (nothing sent is touched)."""
     assert subscriber.id is not None
-    request = validate_sign_up(replace(request, email=subscriber.email), known_elections)
+    request = validate_sign_up(replace(request, email=subscriber.email), known_elections, known_stations)
     before = {
         "language": subscriber.language,
         "timezone": subscriber.timezone,

@@ -27,12 +27,17 @@ from deadlines.reminders.subscribers import (
 )
 from deadlines.reminders.triggers import TRIGGERS
 from deadlines.tokens import TokenError
+from deadlines.web.audience import LABELS as WHO_WORDS
+from deadlines.web.audience import is_for, ordered_choices, signup_first, split
+from deadlines.web.choose import set_zone, viewer_context, viewer_of
 from deadlines.web.links import feed_links
 from deadlines.web.pagecache import TZ_COOKIE
 from deadlines.web.pages import language
 from deadlines.web.security import check_csrf, client_address
 from deadlines.web.site import NowDep, Site, SiteDep
+from deadlines.web.stationpick import station_choices, station_keys
 from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
+from deadlines.web.zones import resolve, zone_from_text
 
 
 def _form_fields(
@@ -57,22 +62,25 @@ class SignUpForm(BaseModel):
     elections: list[str] = []
     audiences: list[str] = []
     triggers: list[str] = []
+    station: str = ""  # "election/station", optional: the overseas station a voter abroad chose
     csrf_token: str | None = None
 
     def sign_up(self, email: str) -> SignUp:
         return SignUp(
             email=email,
             language=self.language,
-            timezone=self.timezone.strip(),
+            timezone=zone_from_text(self.timezone),
             elections=tuple(self.elections),
             audiences=tuple(self.audiences),
             triggers=tuple(self.triggers) if self.triggers else None,
+            station=self.station or None,
         )
 
     def fields(self) -> dict[str, Any]:
-        return _form_fields(
+        values = _form_fields(
             self.email, self.language, self.timezone, self.elections, self.audiences, self.triggers
         )
+        return {**values, "station": self.station}
 
 
 def _field_errors(error: SubscriberError) -> dict[str, str]:
@@ -92,8 +100,18 @@ def form_context(d: FeedData, today: date, values: dict[str, Any], errors: dict[
         "trigger_choices": TRIGGERS,
         "languages": LANGUAGES,
         "fields": values,
+        "station_choices": station_choices(d, upcoming(d, today)),
         "errors": errors,
     }
+
+
+def _audience_first(form: dict[str, Any], who: str | None) -> dict[str, Any]:
+    """The sign-up form for someone who said who they are: their audience first and ticked."""
+    if who is not None:
+        form["audience_choices"] = ordered_choices(who, form["audience_choices"])
+        if not form["fields"]["audiences"]:
+            form["fields"]["audiences"] = [who]
+    return form
 
 
 def too_many(site: Site, request: Request) -> HTMLResponse:
@@ -107,11 +125,14 @@ def index(request: Request, site: SiteDep, now: NowDep) -> HTMLResponse:
     d = site.feeds.current()
     lang = language(request)
     zone = valid_zone(request.cookies.get(TZ_COOKIE))
+    viewer = viewer_of(request, lang, zone)
     elections = []
     for e in upcoming(d, now.date()):
-        nxt = next_deadlines(records_of(d, e.id), now)
+        # The visitor's own deadlines (a voter's when they have not said): never a candidate's first.
+        nxt = next_deadlines([r for r in records_of(d, e.id) if is_for(r, viewer.who)], now)
         elections.append({"info": e, "next": rows(nxt, zone or e.timezone, lang, now, chronological=False)})
-    return site.pages.render(request, "index.html", {"elections": elections, "zone": zone}, cache_zone=zone)
+    context = {"elections": elections, "zone": zone, **viewer_context(viewer)}
+    return site.pages.render(request, "index.html", context, cache_zone=zone)
 
 
 @router.get("/elections/{election_id}", response_class=HTMLResponse)
@@ -123,8 +144,12 @@ def election(
     if info is None:
         return site.pages.message(request, 404, "not_found")
     lang = language(request)
-    chosen = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE))
+    asked = resolve(tz).zone if tz else None  # a zone key, or a city or country name
+    chosen = asked or valid_zone(request.cookies.get(TZ_COOKIE))
     zone = chosen or info.timezone
+    viewer = viewer_of(request, lang, chosen)
+    all_rows = rows(records_of(d, info.id), zone, lang, now, include_cancelled=True)
+    mine, others = split(all_rows, viewer.who, lambda row: row.record)
     feeds = []
     for audience in (None, "overseas"):
         spec = FeedSpec(info.id, audience, lang)
@@ -133,20 +158,28 @@ def election(
         "info": info,
         "zone": zone,
         "zone_given": tz,
-        "zone_invalid": bool(tz) and valid_zone(tz) is None,
-        "rows": rows(records_of(d, info.id), zone, lang, now, include_cancelled=True),
+        "zone_invalid": bool(tz) and asked is None,
+        "rows": mine + others,
+        "groups": [
+            {"heading": WHO_WORDS[lang]["yours"], "rows": mine},
+            {"heading": WHO_WORDS[lang]["others"], "rows": others},
+        ],
+        "next_rows": [r for r in mine if not r.passed and not r.cancelled][:3],
+        "signup_first": signup_first(viewer.who),
+        **viewer_context(viewer),
         "feeds": feeds,
         "has_stations": any(i.station.election == info.id for i in d.stations),
         # Empty unless the visitor chose a zone, so the page's script can offer the browser's.
-        "form": form_context(d, now.date(), _form_fields("", lang, chosen or "", [info.id], [], []), {}),
+        "form": _audience_first(
+            form_context(d, now.date(), _form_fields("", lang, chosen or "", [info.id], [], []), {}),
+            viewer.who,
+        ),
     }
     response = site.pages.render(
         request, "election.html", context, cache_zone=valid_zone(request.cookies.get(TZ_COOKIE))
     )
-    if valid_zone(tz):
-        response.set_cookie(
-            TZ_COOKIE, zone, max_age=365 * 24 * 3600, secure=site.settings.cookie_secure, samesite="lax"
-        )
+    if asked:
+        set_zone(response, asked, secure=site.settings.cookie_secure)
     return response
 
 
@@ -180,7 +213,12 @@ def subscribe_form(
     chosen = [election] if election in d.election_ids else []
     zone = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE)) or ""
     values = _form_fields("", language(request), zone, chosen, [], [])
-    return site.pages.render(request, "subscribe.html", {"form": form_context(d, now.date(), values, {})})
+    viewer = viewer_of(request, language(request), zone or None)
+    context = {
+        "form": _audience_first(form_context(d, now.date(), values, {}), viewer.who),
+        **viewer_context(viewer),
+    }
+    return site.pages.render(request, "subscribe.html", context)
 
 
 @router.post("/subscribe", response_class=HTMLResponse)
@@ -216,6 +254,7 @@ def subscribe(
                 session=session,
                 request=form.sign_up(form.email),
                 known_elections=sorted(d.election_ids),
+                known_stations=station_keys(d),
                 now=now,
                 resend_after=timedelta(minutes=settings.confirmation_resend_minutes),
             )
@@ -248,6 +287,7 @@ def preferences_form(request: Request, site: SiteDep, now: NowDep, token: str) -
         list(first.audiences) if first else [],
         list(first.triggers or []) if first else [],
     )
+    values["station"] = next((f"{s.election_id}/{s.station}" for s in subs if s.station), "")
     unsubscribe = link_token(secret, "unsubscribe", subscriber)
     context = {
         "form": form_context(d, now.date(), values, {}),
@@ -277,6 +317,7 @@ def preferences_save(
                 subscriber=subscriber,
                 request=form.sign_up(subscriber.email),
                 known_elections=sorted(d.election_ids),
+                known_stations=station_keys(d),
                 now=now,
             )
             session.commit()
