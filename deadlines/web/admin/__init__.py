@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from deadlines.db.models import AuditEntry
-from deadlines.web.admin import login, notices, outbox, rules
+from deadlines.web.admin import login, notices, outbox, rules, stations
 from deadlines.web.admin.auth import StaffDep
 from deadlines.web.admin.context import ConsoleDep
 
@@ -31,4 +31,4 @@ def audit_log(
 
 
 # Included one by one (not nested under one router), so each route's path is its full address.
-routers = (router, login.router, rules.router, notices.router, outbox.router)
+routers = (router, login.router, rules.router, notices.router, outbox.router, stations.router)
