@@ -43,10 +43,10 @@ def test_language_switch_wins_over_accept_language_and_is_remembered(site: Site)
     ("election", "zone", "close_text"),
     [
         # Published: reporting closes 10 Feb 2024 (KST, end of day) = 07:00 that day in Los Angeles.
-        (ELECTION_2024, "America/Los_Angeles", "Sat 10 Feb 2024, 07:00 PST"),
-        (ELECTION_2024, "Asia/Seoul", "Sat 10 Feb 2024, 24:00 KST"),
-        (ELECTION_2024, "Europe/Berlin", "Sat 10 Feb 2024, 16:00 CET"),
-        (ELECTION_2028, "America/Los_Angeles", "Sat 12 Feb 2028, 07:00 PST"),
+        (ELECTION_2024, "America/Los_Angeles", "Closes for you</dt><dd>Sat 10 Feb 2024, 07:00 (Los Angeles)"),
+        (ELECTION_2024, "Asia/Seoul", "Closes for you</dt><dd>Sat 10 Feb 2024, 24:00 (Seoul)"),
+        (ELECTION_2024, "Europe/Berlin", "Closes for you</dt><dd>Sat 10 Feb 2024, 16:00 (Berlin)"),
+        (ELECTION_2028, "America/Los_Angeles", "Closes for you</dt><dd>Sat 12 Feb 2028, 07:00 (Los Angeles)"),
     ],
 )
 def test_election_page_shows_each_deadline_in_the_visitors_zone_and_the_official_one(
@@ -57,7 +57,8 @@ def test_election_page_shows_each_deadline_in_the_visitors_zone_and_the_official
     item = page.text[page.text.index('id="overseas-absentee-report"') :]
     item = item[: item.index("</li>")]
     assert close_text in item
-    assert "Asia/Seoul" in item and "Public Official Election Act" in item
+    # The official close beside it, in Korean Standard Time.
+    assert "24:00 KST</dd>" in item and "Public Official Election Act" in item
     # The zone is remembered for the next page.
     assert close_text in site.client.get(f"/elections/{election}").text
 

@@ -15,7 +15,7 @@ from deadlines import __version__
 from deadlines.adapters import feed_settings
 from deadlines.db.engine import engine_for
 from deadlines.settings import Settings, load_settings
-from deadlines.web import admin, api, errorpages, health, links, public, stations
+from deadlines.web import admin, api, choose, done, errorpages, health, links, personal, public, stations
 from deadlines.web.apidocs import add_api_docs
 from deadlines.web.clock import Clock, system_clock
 from deadlines.web.feedcache import FeedCache
@@ -75,7 +75,17 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> Any:
     app.state.feeds = site.feeds
     errorpages.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for router in (public.router, stations.router, links.router, api.router, *admin.routers, health.router):
+    for router in (
+        public.router,
+        choose.router,
+        stations.router,
+        links.router,
+        done.router,
+        personal.router,
+        api.router,
+        *admin.routers,
+        health.router,
+    ):
         app.include_router(router)
 
     limited = LimitBody(

@@ -1,8 +1,8 @@
 """Rendered public pages kept for a minute, served in front of the framework like the feeds.
 
 The home page and election pages are the same for every visitor with the same language and
-time zone, apart from the CSRF token in the sign-up form. They are rendered once with a
-placeholder for the token and stored per (path, language, zone) for the current feed snapshot;
+time zone (and the same choice of who they are), apart from the CSRF token in the sign-up form. They are rendered once with a
+placeholder for the token and stored per (path, language, zone, audience) for the current feed snapshot;
 a visitor's request is answered by swapping in their token. A minute's lifetime bounds how long
 "passed" marks and the next deadlines can lag behind the clock; a new snapshot (a rules change)
 replaces every page at once.
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Any
 
+from deadlines.web.audience import AUDIENCE_COOKIE, chosen
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.i18n import LANG_COOKIE, negotiate
 from deadlines.web.security import CSRF_COOKIE, new_token, valid_token
@@ -31,6 +32,7 @@ TOKEN_PLACEHOLDER = "csrf-token-placeholder"  # never sent: replaced by each vis
 TZ_COOKIE = "tz"
 LIFETIME = timedelta(seconds=60)
 MAX_PAGES = 512
+PageKey = tuple[str, str, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,9 @@ class Page:
     status: int
 
 
-def page_key(path: str, lang: str, zone: str | None) -> tuple[str, str, str | None]:
-    return (path, lang, zone)
+def page_key(path: str, lang: str, zone: str | None, audience: str | None = None) -> PageKey:
+    """`audience`: the visitor's choice of who they are (the AUDIENCE_COOKIE, checked)."""
+    return (path, lang, zone, chosen(audience))
 
 
 class PageCache:
@@ -51,12 +54,12 @@ class PageCache:
 
     def __init__(self, feeds: FeedCache) -> None:
         self.feeds = feeds
-        self.pages: OrderedDict[tuple[str, str, str | None], Page] = OrderedDict()
+        self.pages: OrderedDict[PageKey, Page] = OrderedDict()
 
     def snapshot(self) -> int:
         return id(self.feeds.state)
 
-    def get(self, key: tuple[str, str, str | None]) -> Page | None:
+    def get(self, key: PageKey) -> Page | None:
         page = self.pages.get(key)
         if page is None or page.snapshot != self.snapshot():
             return None
@@ -64,7 +67,7 @@ class PageCache:
         age = self.feeds.clock() - page.born
         return page if timedelta(0) <= age < LIFETIME else None
 
-    def put(self, key: tuple[str, str, str | None], body: bytes, status: int) -> None:
+    def put(self, key: PageKey, body: bytes, status: int) -> None:
         parts = tuple(body.split(TOKEN_PLACEHOLDER.encode()))
         self.pages[key] = Page(self.snapshot(), self.feeds.clock(), parts, status)
         self.pages.move_to_end(key)
@@ -112,7 +115,7 @@ class PageFront:
         cookies = _cookies(headers)
         accept = next((v.decode("latin-1") for k, v in headers if k == b"accept-language"), None)
         lang = negotiate(None, cookies.get(LANG_COOKIE), accept)
-        key = page_key(scope["path"], lang, valid_zone(cookies.get(TZ_COOKIE)))
+        key = page_key(scope["path"], lang, valid_zone(cookies.get(TZ_COOKIE)), cookies.get(AUDIENCE_COOKIE))
         page = self.pages.get(key)
         if page is None:
             await self.app(scope, receive, send)

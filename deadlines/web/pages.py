@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from deadlines.feeds.text import AUDIENCE_NAMES
 from deadlines.records import LANGUAGES
 from deadlines.settings import Settings
+from deadlines.web.audience import AUDIENCE_COOKIE
 from deadlines.web.i18n import LANG_COOKIE, negotiate, words
 from deadlines.web.pagecache import TOKEN_PLACEHOLDER, PageCache, page_key
 from deadlines.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token
@@ -56,7 +57,8 @@ class Pages:
         lang = lang if lang in LANGUAGES else language(request)
         token = csrf_token(request)
         if cache_zone is not False and self.cache is not None and not request.url.query:
-            key = page_key(request.url.path, lang, cache_zone if isinstance(cache_zone, str) else None)
+            zone = cache_zone if isinstance(cache_zone, str) else None
+            key = page_key(request.url.path, lang, zone, request.cookies.get(AUDIENCE_COOKIE))
             body = self._body(request, name, lang, TOKEN_PLACEHOLDER, context)
             self.cache.put(key, body.encode(), status)
             response = HTMLResponse(body.replace(TOKEN_PLACEHOLDER, token), status_code=status)
