@@ -4,12 +4,12 @@ subscriber's own secret (`deadlines.tokens`), like the preferences and unsubscri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from deadlines.errors import TokenError
-from deadlines.tokens import make_token, read_token
+from deadlines.tokens import make_token
 
 FEED_PREFIX = "/feeds/personal/"
 # The outbox's reason on a reminder cancelled because its deadline was marked done; undoing the
@@ -31,8 +31,8 @@ def done_token(secret: str, subscriber_id: int, *, binding: str, target: DoneTar
     return make_token(secret, "done", subscriber_id, binding=binding, nonce=nonce)
 
 
-def read_done(secret: str, token: str, now: datetime, *, binding: str) -> DoneTarget:
-    body = read_token(secret, "done", token, now, binding=binding)
+def done_target(body: Mapping[str, object]) -> DoneTarget:
+    """What a verified done token's payload names."""
     subscription, _, deadline = str(body.get("n", "")).partition("-")
     if not (subscription.isdigit() and deadline.isdigit()) or len(subscription) + len(deadline) > 36:
         raise TokenError(_STALE)
@@ -45,9 +45,9 @@ def feed_token(secret: str, subscriber_id: int, *, binding: str, nonce: str | No
     return make_token(secret, "feed", subscriber_id, binding=binding, nonce=nonce)
 
 
-def feed_token_nonce(secret: str, token: str, now: datetime, *, binding: str) -> str | None:
-    """The feed key a (verified) feed token was made with."""
-    nonce = read_token(secret, "feed", token, now, binding=binding).get("n")
+def feed_nonce_of(body: Mapping[str, object]) -> str | None:
+    """The feed key a verified feed token's payload was made with."""
+    nonce = body.get("n")
     return nonce if isinstance(nonce, str) else None
 
 

@@ -115,22 +115,20 @@ def done_of_subscriber(*, session: Session, subscriber_id: int) -> set[tuple[int
     return {(int(s), int(d)) for s, d in session.execute(query)}
 
 
-def done_counts(*, session: Session) -> list[tuple[str, str, str, int]]:
-    """(election, deadline slug, English title, marks) for every deadline marked done, most first."""
+def done_counts(*, session: Session) -> list[tuple[str, str, dict[str, str], int]]:
+    """(election, deadline slug, titles by language, marks) of every deadline marked done, most first."""
+    d = DeadlineRow
+    columns = (col(d.id), col(d.election_id), col(d.slug), col(d.title_en), col(d.title_ko))
     query = (
-        sa_select(
-            col(DeadlineRow.election_id), col(DeadlineRow.slug), col(DeadlineRow.title_en), func.count()
-        )
-        .join(DoneMark, col(DoneMark.deadline_id) == col(DeadlineRow.id))
-        .group_by(
-            col(DeadlineRow.id),
-            col(DeadlineRow.election_id),
-            col(DeadlineRow.slug),
-            col(DeadlineRow.title_en),
-        )
-        .order_by(func.count().desc(), col(DeadlineRow.election_id), col(DeadlineRow.slug))
+        sa_select(*columns, func.count())
+        .join(DoneMark, col(DoneMark.deadline_id) == col(d.id))
+        .group_by(*columns)
+        .order_by(func.count().desc(), col(d.election_id), col(d.slug))
     )
-    return [(str(e), str(s), str(t), int(n)) for e, s, t, n in session.execute(query)]
+    return [
+        (str(e), str(s), {"en": str(en), "ko": str(ko)}, int(n))
+        for _, e, s, en, ko, n in session.execute(query)
+    ]
 
 
 def forget_subscription_marks(*, session: Session, subscription_id: int) -> None:
@@ -175,3 +173,28 @@ def revoke_feed(*, session: Session, subscriber_id: int, now: datetime) -> str:
         now=now,
     )
     return nonce
+
+
+def followed_deadlines(
+    *, session: Session, subscriptions: Iterable[Subscription], now: datetime
+) -> list[tuple[Subscription, DeadlineRow]]:
+    """The published deadlines still ahead in each subscription's election that match its
+    audiences (none chosen: all), soonest first: what a done button can be offered for."""
+    subs = {s.election_id: s for s in subscriptions}
+    if not subs:
+        return []
+    query = (
+        select(DeadlineRow)
+        .where(
+            col(DeadlineRow.election_id).in_(subs),
+            DeadlineRow.status == "published",
+            col(DeadlineRow.closes_at) > now,
+        )
+        .order_by(col(DeadlineRow.closes_at), col(DeadlineRow.slug))
+    )
+    out = []
+    for row in session.exec(query):
+        sub = subs[row.election_id]
+        if not sub.audiences or "all" in row.audiences or set(sub.audiences) & set(row.audiences):
+            out.append((sub, row))
+    return out

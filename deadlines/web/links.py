@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from deadlines.db.voter import feed_nonce
 from deadlines.reminders.subscribers import (
     confirm,
     link_token,
@@ -18,8 +19,10 @@ from deadlines.reminders.subscribers import (
     unsubscribe,
 )
 from deadlines.tokens import TokenError
+from deadlines.web.personal import my_feed_links
 from deadlines.web.security import check_csrf
 from deadlines.web.site import NowDep, Site, SiteDep
+from deadlines.web.voter_words import VOTER_WORDS
 
 
 def feed_links(base_url: str, path: str) -> dict[str, str]:
@@ -65,9 +68,14 @@ def confirm_post(
             session.commit()
             language = subscriber.language
             preferences = link_token(secret, "preferences", subscriber)
+            assert subscriber.id is not None
+            nonce = feed_nonce(session=session, subscriber_id=subscriber.id)
+            my_feed = my_feed_links(request, site, subscriber, nonce)
     except TokenError as e:
         return invalid(site, request, e)
-    return site.pages.message(request, 200, "confirmed", lang=language, link=f"/preferences/{preferences}")
+    # The personal feed is offered at once: the one step that keeps every date in their calendar.
+    context = {"link": f"/preferences/{preferences}", "my_feed": my_feed, "vw": VOTER_WORDS}
+    return site.pages.render(request, "confirmed.html", context, lang=language)
 
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)

@@ -37,6 +37,7 @@ from deadlines.web.security import check_csrf, client_address
 from deadlines.web.site import NowDep, Site, SiteDep
 from deadlines.web.stationpick import station_choices, station_keys
 from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
+from deadlines.web.voter_prefs import voter_context
 from deadlines.web.zones import resolve, zone_from_text
 
 
@@ -276,6 +277,14 @@ def preferences_form(request: Request, site: SiteDep, now: NowDep, token: str) -
             )
             assert subscriber.id is not None
             subs = subscriptions_of(session=session, subscriber_id=subscriber.id)
+            voter = voter_context(
+                session=session,
+                request=request,
+                site=site,
+                subscriber=subscriber,
+                subscriptions=subs,
+                now=now,
+            )
     except TokenError as e:
         return site.pages.message(request, 400, "link_invalid", text=str(e))
     first = subs[0] if subs else None
@@ -293,6 +302,7 @@ def preferences_form(request: Request, site: SiteDep, now: NowDep, token: str) -
         "form": form_context(d, now.date(), values, {}),
         "token": token,
         "unsubscribe_token": unsubscribe,
+        **voter,  # the personal feed and the done buttons
     }
     return site.pages.render(request, "preferences.html", context)
 
