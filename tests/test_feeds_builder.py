@@ -75,11 +75,15 @@ def test_uid_sequence_dtstamp(data) -> None:  # type: ignore[no-untyped-def]
     assert close.decoded("dtstamp") == CHANGED and close.decoded("last-modified") == CHANGED
     assert close["transp"] == "TRANSPARENT" and close["status"] == "CONFIRMED"
     assert "overseas" in close["categories"].to_ical().decode()
-    assert (
-        str(close["url"])
-        == "https://deadlines.example.org/elections/kr-2024-national-assembly#overseas-absentee-report"
-    )
+    # URL is where the voter acts; the page is the description's last line.
+    assert str(close["url"]) == "https://ok.nec.go.kr"
     description = str(close["description"])
+    assert description.endswith(
+        "https://deadlines.example.org/elections/kr-2024-national-assembly#overseas-absentee-report"
+    )
+    # A deadline with no page to act on keeps the election page as its URL.
+    registration = ev["candidate-registration.period.kr-2024-national-assembly"]
+    assert str(registration["url"]).endswith("/elections/kr-2024-national-assembly#candidate-registration")
     assert "Official: Sun 12 Nov 2023 00:00 – Sat 10 Feb 2024 24:00 (Asia/Seoul)" in description
     assert "Art. 218-4(1)" in description
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
+from deadlines.changes import by_deadline
 from deadlines.db.convert import row_to_record
+from deadlines.db.history import deadline_changes
 from deadlines.db.models import DeadlineRow, ElectionRow, StationRow
 from deadlines.db.stations import to_station
 from deadlines.feeds.builder import FeedItem
@@ -31,8 +33,15 @@ def load_feed_data(*, session: Session) -> FeedData:
     names = {e.id: e.name for e in infos}
     provisional = {e.id for e in infos if e.provisional}
     rows = session.exec(select(DeadlineRow).where(DeadlineRow.election_id.in_(list(names)))).all()  # type: ignore[attr-defined]
+    changes = by_deadline(deadline_changes(session=session, rows=rows))
     items = tuple(
-        FeedItem(row_to_record(row), row.updated_at, names[row.election_id], row.election_id in provisional)
+        FeedItem(
+            row_to_record(row),
+            row.updated_at,
+            names[row.election_id],
+            row.election_id in provisional,
+            changes=changes.get((row.election_id, row.slug), ()),
+        )
         for row in sorted(rows, key=lambda r: (r.election_id, r.slug))
     )
     station_rows = session.exec(select(StationRow).where(StationRow.election_id.in_(list(names)))).all()  # type: ignore[attr-defined]

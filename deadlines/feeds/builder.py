@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone
 
 from deadlines import __version__
+from deadlines.changes import DateChange, change_line
 from deadlines.citations import cite
 from deadlines.feeds.text import official_text, summary
+from deadlines.howto import how_line
 from deadlines.records import DeadlineRecord
 
 PRODID = f"-//deadlines//Election deadlines {__version__}//EN"
@@ -32,6 +34,8 @@ class FeedItem:
     election_name: Mapping[str, str]
     # The election day is computed from the law and not yet confirmed: dates may still move.
     provisional: bool = False
+    # Its changes of dates or standing, newest first (deadlines/changes.py).
+    changes: tuple[DateChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,12 @@ def _description(item: FeedItem, options: FeedOptions, url: str) -> str:
     lines = []
     if r.description.get(lang):
         lines.append(r.description[lang])
+    acting = how_line(r, lang)
+    if acting:
+        lines.append(acting)
     lines.append(("Official: " if lang == "en" else "공식 일시: ") + official_text(r, lang))
+    if item.changes:
+        lines.append(change_line(item.changes[0], lang, r.timezone))
     source = r.source
     if source.get("type") == "notice" and source.get("quote"):
         lines.append(("Notice: " if lang == "en" else "공고: ") + f"“{source['quote']}”")
@@ -130,7 +139,8 @@ def _event(item: FeedItem, part: Part, options: FeedOptions) -> Event:
     event.add("dtend", end)
     event.add("summary", summary(r, part.name, options.lang))
     event.add("description", _description(item, options, url))
-    event.add("url", url)
+    # Where the voter acts, when the rules say; the page stays the description's last line.
+    event.add("url", r.action_url or url)
     event.add("categories", list(r.audiences))
     event.add("transp", "TRANSPARENT")
     confirmed = "TENTATIVE" if item.provisional else "CONFIRMED"
