@@ -96,7 +96,7 @@ BAD = [
         id="bad-station-id",
     ),
     pytest.param(
-        f"kr-2026-local,paris,Paris,파리,France,Paris,Europe/Paris,,2026-05-20,2026-05-25,",
+        "kr-2026-local,paris,Paris,파리,France,Paris,Europe/Paris,,2026-05-20,2026-05-25,",
         "election",
         "no overseas voting",
         id="election-without-overseas-voting",

@@ -12,7 +12,6 @@ import icalendar
 import pytest
 from sqlmodel import Session, col, select
 
-from deadlines.db.engine import make_engine
 from deadlines.db.models import AuditEntry, Subscriber, Subscription
 from tests.conftest import ROOT, Cli, cli_env
 from tests.web_helpers import Site, make_settings, running_site
@@ -26,7 +25,7 @@ HEADER = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
 
 def _events(path: Path) -> list[icalendar.Event]:
     cal = icalendar.Calendar.from_ical(path.read_bytes())
-    return [c for c in cal.walk("VEVENT")]
+    return [c for c in cal.walk("VEVENT") if isinstance(c, icalendar.Event)]
 
 
 @pytest.fixture
