@@ -28,7 +28,7 @@ OPENS = datetime(2028, 3, 29, 15, tzinfo=UTC)
 
 
 def _voter(
-    settings: object, email: str, language: str, zone: str, station: str | None, now: datetime
+    settings: Settings, email: str, language: str, zone: str, station: str | None, now: datetime
 ) -> None:
     engine = make_engine(settings.database_url)
     try:
