@@ -15,7 +15,19 @@ from deadlines import __version__
 from deadlines.adapters import feed_settings
 from deadlines.db.engine import engine_for
 from deadlines.settings import Settings, load_settings
-from deadlines.web import admin, api, choose, done, errorpages, health, links, personal, public, stations
+from deadlines.web import (
+    admin,
+    api,
+    changes,
+    choose,
+    done,
+    errorpages,
+    health,
+    links,
+    personal,
+    public,
+    stations,
+)
 from deadlines.web.apidocs import add_api_docs
 from deadlines.web.clock import Clock, system_clock
 from deadlines.web.feedcache import FeedCache
@@ -79,6 +91,7 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> Any:
         public.router,
         choose.router,
         stations.router,
+        changes.router,
         links.router,
         done.router,
         personal.router,

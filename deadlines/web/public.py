@@ -29,6 +29,7 @@ from deadlines.reminders.triggers import TRIGGERS
 from deadlines.tokens import TokenError
 from deadlines.web.audience import LABELS as WHO_WORDS
 from deadlines.web.audience import is_for, ordered_choices, signup_first, split
+from deadlines.web.changes import act_context
 from deadlines.web.choose import set_zone, viewer_context, viewer_of
 from deadlines.web.links import feed_links
 from deadlines.web.pagecache import TZ_COOKIE
@@ -170,6 +171,7 @@ def election(
         **viewer_context(viewer),
         "feeds": feeds,
         "has_stations": any(i.station.election == info.id for i in d.stations),
+        **act_context(d, info.id, info.timezone, lang),
         # Empty unless the visitor chose a zone, so the page's script can offer the browser's.
         "form": _audience_first(
             form_context(d, now.date(), _form_fields("", lang, chosen or "", [info.id], [], []), {}),
