@@ -38,6 +38,7 @@ def site(sqlite_url: str, tmp_path: Path) -> object:
         yield s
 
 
+@pytest.mark.slow
 def test_import_reports_each_row_kept_or_skipped_by_line(sqlite_url: str, tmp_path: Path) -> None:
     make_settings(sqlite_url, tmp_path)
     rows = SAMPLE.read_text(encoding="utf-8").splitlines()
@@ -185,6 +186,7 @@ def test_sign_up_with_a_station_is_stored(site: Site) -> None:
     assert (sub.election_id, sub.station) == (E2028, "los-angeles")
 
 
+@pytest.mark.slow
 def test_console_edit_and_delete_are_audited_and_republished(site: Site) -> None:
     site.login("viewer")
     assert site.client.get("/admin/stations").status_code == 200

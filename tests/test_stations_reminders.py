@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from deadlines.db.engine import make_engine
@@ -55,6 +56,7 @@ def _station_mail(server: SmtpServer, to: str) -> list[object]:
     return [m for m in server.to(to) if "station" in str(m["Subject"]) or "재외투표소" in str(m["Subject"])]
 
 
+@pytest.mark.slow
 def test_opens_tomorrow_at_the_right_instant_in_each_language(
     sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
@@ -110,6 +112,7 @@ def test_never_sent_once_the_station_has_opened(
     assert len([r for r in _rows(settings) if r.trigger == STATION_TRIGGER]) == 1
 
 
+@pytest.mark.slow
 def test_a_station_edit_moves_the_pending_reminder(
     sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
