@@ -50,6 +50,13 @@ ACCESS: dict[tuple[str, str], tuple[str, int]] = {
     ("POST", "/admin/outbox/test"): ("/admin/outbox/test", 403),
     ("POST", "/admin/outbox/resume"): ("/admin/outbox/resume", 403),
     ("POST", "/admin/outbox/unsuppress"): ("/admin/outbox/unsuppress", 403),
+    ("GET", "/admin/stations"): ("/admin/stations", 200),
+    ("GET", "/admin/stations/{election}/{station}"): (f"/admin/stations/{ELECTION_2028}/los-angeles", 404),
+    ("POST", "/admin/stations/{election}/{station}"): (f"/admin/stations/{ELECTION_2028}/los-angeles", 403),
+    ("POST", "/admin/stations/{election}/{station}/delete"): (
+        f"/admin/stations/{ELECTION_2028}/los-angeles/delete",
+        403,
+    ),
 }
 
 
