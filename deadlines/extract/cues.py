@@ -23,7 +23,7 @@ _ZONE = r"(?:\s*(?:\(?(?:KST|local time|Seoul time|[A-Z]{2,4}T|ET|PT|CT)\)?))?"
 _FILL = rf"(?:[\s,:;]|\bon\b|\bthe\b|\bat\b|\bof\b|{_TIME}{_ZONE}|[-–—])*$"
 
 
-def _cue_words(words: list[str], others: list[str] | None = None) -> str:
+def cue_words(words: list[str], others: list[str] | None = None) -> str:
     r"""`(?i:\bword|...|other|...)`, written to start with a character class.
 
     Each word keeps its word boundary (checked after its first letter) and its place among the
@@ -34,9 +34,10 @@ def _cue_words(words: list[str], others: list[str] | None = None) -> str:
     groups: dict[str, list[str]] = {}
     for word in words:
         groups.setdefault(word[0].lower(), []).append(word[1:])
-    branches = [
-        rf"(?<=[{c}{c.upper()}])(?<!\w[{c}{c.upper()}])(?i:{'|'.join(rests)})" for c, rests in groups.items()
-    ]
+    # The word start is checked once, before the branches: most candidates are letters inside a
+    # word, and they then fail on one lookbehind instead of one per branch.
+    words_of = "|".join(rf"(?<=[{c}{c.upper()}])(?i:{'|'.join(rests)})" for c, rests in groups.items())
+    branches = [rf"(?<!\w(?s:.))(?:{words_of})"]
     plain: dict[str, list[str]] = {}
     for other in others or []:
         plain.setdefault(other[0], []).append(other[1:])
@@ -45,65 +46,74 @@ def _cue_words(words: list[str], others: list[str] | None = None) -> str:
     return rf"[{first}](?:{'|'.join(branches)})"
 
 
-_DEADLINE_BEFORE = re.compile(
-    _cue_words(
-        [
-            r"by",
-            r"until",
-            r"till",
-            r"up\s+to",
-            r"no\s+later\s+than",
-            r"not\s+later\s+than",
-            r"before",
-            r"prior\s+to",
-            r"deadline(?:\s+(?:is|was|will\s+be|date))?",
-            r"due(?:\s+(?:on|by))?",
-            r"clos(?:es?|ing)(?:\s+(?:on|date|is))?",
-            r"closed",
-            r"ends?(?:\s+on)?",
-            r"ending",
-            r"expires?",
-            r"last\s+(?:day|date)(?:\s+(?:is|was))?",
-            r"cut-?off(?:\s+(?:is|date))?",
-            r"thru",
-            r"through",
-        ],
-        ["~", "～", "〜", "∼", r"마감(?:일|일자|시한|기한)?(?:은|는|이|:)?", "까지는"],
-    )
-    + _FILL
+# Cue words (each with a word boundary) and other cues, for the end-anchored searches below.
+CueList = tuple[list[str], list[str]]
+DEADLINE_CUES: CueList = (
+    [
+        r"by",
+        r"until",
+        r"till",
+        r"up\s+to",
+        r"no\s+later\s+than",
+        r"not\s+later\s+than",
+        r"before",
+        r"prior\s+to",
+        r"deadline(?:\s+(?:is|was|will\s+be|date))?",
+        r"due(?:\s+(?:on|by))?",
+        r"clos(?:es?|ing)(?:\s+(?:on|date|is))?",
+        r"closed",
+        r"ends?(?:\s+on)?",
+        r"ending",
+        r"expires?",
+        r"last\s+(?:day|date)(?:\s+(?:is|was))?",
+        r"cut-?off(?:\s+(?:is|date))?",
+        r"thru",
+        r"through",
+    ],
+    ["~", "～", "〜", "∼", r"마감(?:일|일자|시한|기한)?(?:은|는|이|:)?", "까지는"],
 )
-_BEFORE_CAVEAT = re.compile(_cue_words([r"before", r"prior\s+to"]) + _FILL)
-_START_BEFORE = re.compile(
-    _cue_words(
-        [
-            r"from",
-            r"since",
-            r"starting",
-            r"starts?",
-            r"begins?",
-            r"beginning",
-            r"opens?",
-            r"opening",
-            r"effective(?:\s+from)?",
-            r"takes?\s+effect(?:\s+from)?",
-            r"as\s+from",
-            r"commenc(?:es?|ing)",
-            r"will\s+open",
-            r"launch(?:es)?",
-        ],
-        [r"시작(?:일|일자)?(?:은|는|:)", r"개시(?:일|일자)?(?:은|는|:)"],
-    )
-    + _FILL
+CAVEAT_CUES: CueList = ([r"before", r"prior\s+to"], [])
+START_CUES: CueList = (
+    [
+        r"from",
+        r"since",
+        r"starting",
+        r"starts?",
+        r"begins?",
+        r"beginning",
+        r"opens?",
+        r"opening",
+        r"effective(?:\s+from)?",
+        r"takes?\s+effect(?:\s+from)?",
+        r"as\s+from",
+        r"commenc(?:es?|ing)",
+        r"will\s+open",
+        r"launch(?:es)?",
+    ],
+    [r"시작(?:일|일자)?(?:은|는|:)", r"개시(?:일|일자)?(?:은|는|:)"],
 )
-_EVENT_BEFORE = re.compile(
-    _cue_words([r"on", r"held\s+on", r"scheduled\s+for", r"will\s+be\s+held\s+on", r"is", r"was"]) + _FILL
-)
+EVENT_CUES: CueList = ([r"on", r"held\s+on", r"scheduled\s+for", r"will\s+be\s+held\s+on", r"is", r"was"], [])
+_DEADLINE_BEFORE = re.compile(cue_words(*DEADLINE_CUES) + _FILL)
+_BEFORE_CAVEAT = re.compile(cue_words(*CAVEAT_CUES) + _FILL)
+_START_BEFORE = re.compile(cue_words(*START_CUES) + _FILL)
+_EVENT_BEFORE = re.compile(cue_words(*EVENT_CUES) + _FILL)
 # A clause that names a deadline before its date: "the deadline to register is", "last day for X".
 _DEADLINE_CLAUSE = re.compile(
-    r"(?i:\bdeadline\b|\blast\s+(?:day|date)\b|\bclos(?:e|es|ing)\b|\bcut-?off\b|\bmust\s+(?:be\s+)?(?:received|"
-    r"postmarked|delivered|submitted|returned|reach|arrive|lodged|filed|register|apply|enrol|receive|submit|"
-    r"deliver|return|lodge|file|send|post)|\bno\s+later\s+than|\bby\s+(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m|noon|midnight)"
-    r"|\bexpires?\b|\bends?\b|\bdue\b)"
+    cue_words(
+        [
+            r"deadline\b",
+            r"last\s+(?:day|date)\b",
+            r"clos(?:e|es|ing)\b",
+            r"cut-?off\b",
+            r"must\s+(?:be\s+)?(?:received|postmarked|delivered|submitted|returned|reach|arrive|lodged|filed|"
+            r"register|apply|enrol|receive|submit|deliver|return|lodge|file|send|post)",
+            r"no\s+later\s+than",
+            r"by\s+(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m|noon|midnight)",
+            r"expires?\b",
+            r"ends?\b",
+            r"due\b",
+        ]
+    )
 )
 _START_CLAUSE = re.compile(
     r"(?i:\b(?:opens?|begins?|starts?|commences?|takes?\s+effect|kicks?\s+off|effective|first\s+day)\b)"
@@ -148,8 +158,6 @@ _ELIGIBILITY_AFTER = re.compile(
 )
 # Every eligibility and statistic phrase before a date holds one of these (case folded).
 _ELIGIBILITY_HINT = re.compile(r"(?i:born|birth|1[6-9]|생년월일)")
-# (?i:as\s|compared|week), written to start with a class so the engine skips to candidates in C.
-_STATISTIC_HINT = re.compile(r"[AaCcWw](?:(?<=[Aa])(?i:s\s)|(?<=[Cc])(?i:ompared)|(?<=[Ww])(?i:eek))")
 _PAST = re.compile(
     r"(?i:\b(?:was|were|had\s+been|has\s+been)\s+(?:held|conducted|carried\s+out|completed|announced|published)\b"
     r"|(?<!be\s)(?<!being\s)\bheld\b|\btook\s+place\b)"
@@ -180,11 +188,19 @@ _DIGIT = re.compile(r"\d")
 
 def _may_hold(text: str, words: tuple[str, ...]) -> bool:
     """False only where `text` cannot match a case-ignoring pattern that needs one of `words`."""
-    lowered = text.lower()
+    return _lowered_holds(text.lower(), _folds(text), words)
+
+
+def _folds(text: str) -> bool:
+    return not text.isascii() and _FOLDS_TO_LATIN.search(text) is not None
+
+
+def _lowered_holds(lowered: str, folds: bool, words: tuple[str, ...]) -> bool:
+    """_may_hold for a text already lower-cased, `folds` saying whether it holds one of İ ı ſ K."""
     for word in words:
         if word in lowered:
             return True
-    return not text.isascii() and _FOLDS_TO_LATIN.search(text) is not None
+    return folds
 
 
 def _holds(text: str, literals: tuple[str, ...]) -> bool:
@@ -220,15 +236,16 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     # end-anchored search short.
     before = before[-TAIL:]
     clause = clause[-(TAIL * 2) :]
-    not_record = _not_record(before, after)
+    lowered, folds = before.lower(), _folds(before)
+    not_record = _not_record(before, after, lowered, folds)
     if not_record is not None:
         return Cues(not_record, True)
     if (
         (_holds(after, _KO_TIME_NEEDS) and _HOURS_AFTER.match(after))
         # Two times of day before the date: each holds a digit or is noon, midday or midnight.
         or (
-            _may_hold(before, _EN_HOURS_NEEDS)
-            and (_DIGIT.search(before) or _may_hold(before, ("noon", "mid")))
+            _lowered_holds(lowered, folds, _EN_HOURS_NEEDS)
+            and (_DIGIT.search(before) or _lowered_holds(lowered, folds, ("noon", "mid")))
             and _EN_HOURS_BEFORE.search(before)
         )
         or _EN_HOURS_AFTER.match(after)
@@ -258,12 +275,12 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
             return Cues("deadline", True)
         if _START_CLAUSE.search(row_label):
             return Cues("start", True)
-    near = before[-70:]
+    # `before` is at most TAIL (70) characters: the clause words below are read in all of it.
     # "until seven days before the election (Oct. 29)": a bracketed date restates the phrase before it.
-    if before.endswith("(") and _BRACKETED_DEADLINE.search(near):
+    if before.endswith("(") and _BRACKETED_DEADLINE.search(before):
         return Cues("deadline", True)
-    dl_clause = _last(_DEADLINE_CLAUSE, near)
-    st_clause = _last(_START_CLAUSE, near) if _may_hold(near, _START_CLAUSE_NEEDS) else -1
+    dl_clause = _last(_DEADLINE_CLAUSE, before)
+    st_clause = _last(_START_CLAUSE, before) if _lowered_holds(lowered, folds, _START_CLAUSE_NEEDS) else -1
     if dl_clause >= 0 and dl_clause >= st_clause:
         return Cues("deadline", True)
     if st_clause >= 0:
@@ -282,21 +299,24 @@ def _last(pattern: re.Pattern[str], text: str) -> int:
 
 def is_not_record(before: str, after: str) -> Reading | None:
     """For a range or pair: statistics ("as of 1 to 5 May") and birth-date limits are not records."""
-    return _not_record(before[-TAIL:], after)
+    before = before[-TAIL:]
+    return _not_record(before, after, before.lower(), _folds(before))
 
 
-def _not_record(before: str, after: str) -> Reading | None:
+_STATISTIC_NEEDS = ("as", "compared", "week")  # (case folded) every _STATISTIC_BEFORE holds one
+
+
+def _not_record(before: str, after: str, lowered: str, folds: bool) -> Reading | None:
     # Literal hints first: most dates have none of these words before them, and the end-anchored
     # searches are the costly part of reading a date's words.
-    hinted = ("1" in before or _may_hold(before, ("born", "birth", "생년월일"))) and (
+    hinted = ("1" in before or _lowered_holds(lowered, folds, ("born", "birth", "생년월일"))) and (
         _ELIGIBILITY_HINT.search(before) is not None
     )
     if (hinted and _ELIGIBILITY_BEFORE.search(before)) or (
         _holds(after, ("출생", "태어난", "생일")) and _ELIGIBILITY_AFTER.match(after)
     ):
         return "eligibility"
-    hinted = _STATISTIC_HINT.search(before) is not None
-    if (hinted and _STATISTIC_BEFORE.search(before)) or (
+    if (_lowered_holds(lowered, folds, _STATISTIC_NEEDS) and _STATISTIC_BEFORE.search(before)) or (
         _holds(after, ("현재", "기준", "대비", "이후")) and _STATISTIC_AFTER.match(after)
     ):
         return "statistic"

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from deadlines.extract.starts import STARTS, Started
+
 MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -265,42 +267,9 @@ def may_hold_ordinal(text: str, start: int, stop: int) -> bool:
     return any(stem in lowered for stem in _ORDINAL_STEMS)
 
 
-# Where an en-mdy match can begin: a weekday or month name (each spelling _WD and _MON allow) at a
-# word start. Written to start with a class, so the regex engine skips to candidates in C, which
-# the whole pattern (whose alternatives it cannot skip over) then confirms: the same matches.
-_EN_MDY_START = re.compile(
-    r"[JjFfMmAaSsOoNnDdTW](?<!\w(?s:.))(?:(?<=[Jj])(?:an|un|ul)|(?<=J)(?:AN|UN|UL)|(?<=[Ff])eb|(?<=F)(?:EB|ri)"
-    r"|(?<=[Mm])ar|(?<=M)(?:AR|ay|AY|on)|(?<=[Aa])(?:pr|ug)|(?<=A)(?:PR|UG)|(?<=[Ss])ep|(?<=S)(?:EP|at|un)"
-    r"|(?<=[Oo])ct|(?<=O)CT|(?<=[Nn])ov|(?<=N)OV|(?<=[Dd])ec|(?<=D)EC|(?<=T)(?:ue|hu)|(?<=W)ed)"
-)
-
-
-class Started:
-    """A pattern tried only where `starts` finds a place a match can begin (a superset of them):
-    `finditer` gives exactly the matches of `pattern.finditer`."""
-
-    __slots__ = ("pattern", "starts")
-
-    def __init__(self, pattern: re.Pattern[str], starts: re.Pattern[str]) -> None:
-        self.pattern = pattern
-        self.starts = starts
-
-    def finditer(self, text: str, lo: int, hi: int) -> list[re.Match[str]]:
-        found: list[re.Match[str]] = []
-        pos = lo
-        while (c := self.starts.search(text, pos, hi)) is not None:
-            m = self.pattern.match(text, c.start(), hi)
-            if m is None:
-                pos = c.start() + 1
-                continue
-            found.append(m)
-            pos = m.end()
-        return found
-
-
 Finder = re.Pattern[str] | Started
 FINDERS: list[tuple[str, Finder]] = [
-    (name, Started(pattern, _EN_MDY_START) if name == "en-mdy" else pattern) for name, pattern in PATTERNS
+    (name, Started(pattern, STARTS[name]) if name in STARTS else pattern) for name, pattern in PATTERNS
 ]
 
 # The pieces `ranges.py` reuses to read the second end of a range.

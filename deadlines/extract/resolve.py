@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from deadlines.extract.forms import MONTHS, WEEKDAY_NAMES, DateMention, Finder, Started
+from deadlines.extract.forms import MONTHS, WEEKDAY_NAMES, DateMention, Finder
+from deadlines.extract.starts import Started
 
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # Labelled publication stamps, strongest first. Each gives the date as numbers or with a month name.

@@ -63,6 +63,61 @@ _KO_SUBJECT_NOISE = re.compile(
     r"^(?:중앙선거관리위원회|중앙선관위|선관위|위원회)(?:\(이하[^)]*\))?(?:는|은|가)?\s+"
 )
 _KO_DROP = ("(이하", "이하 ")
+# The characters that match a Latin letter only when case is ignored (İ ı ſ K): a text holding one
+# goes to the plain regex instead of the substring checks below. İ is also the one character whose
+# lower case is longer than itself, which would shift positions in a lower-cased copy.
+_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+_CLAUSE_WORDS = ("that", "where", "said", "and", "but")
+_DASHES = ("-", "–", "—")
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _folds(text: str) -> bool:
+    if text.isascii():
+        return False
+    for c in _FOLDS:  # noqa: SIM110 - a plain loop costs less than a generator here
+        if c in text:
+            return True
+    return False
+
+
+def _clause_pieces(text: str) -> list[str]:
+    """`_CLAUSE_START.split(text)`, with the pattern tried only where `str.find` sees one can start
+    (a comma, the space before a dash, one of the words): its class of first characters is common
+    enough that the plain split costs more than the rest of a title."""
+    if _folds(text):
+        return _CLAUSE_START.split(text)
+    starts: set[int] = set()
+    lowered = text.lower()
+    for literal in (",", *_DASHES, *_CLAUSE_WORDS):
+        at = lowered.find(literal)
+        while at >= 0:
+            # A dash is matched from the whitespace before it.
+            starts.add(at - 1 if literal in _DASHES else at)
+            at = lowered.find(literal, at + 1)
+    pieces: list[str] = []
+    last = 0
+    for at in sorted(starts):
+        if at < last or at < 0:
+            continue
+        m = _CLAUSE_START.match(text, at)
+        if m is not None:
+            pieces.append(text[last:at])
+            last = m.end()
+    pieces.append(text[last:])
+    return pieces
+
+
+def _has_date_words(text: str) -> bool:
+    """`_DATE_WORDS.search(text)`, searched only where a month name occurs (every match holds one)."""
+    if not _folds(text):
+        lowered = text.lower()
+        for stem in _MONTH_STEMS:
+            if stem in lowered:
+                break
+        else:
+            return False
+    return _DATE_WORDS.search(text) is not None
 
 
 def _drop(pattern: re.Pattern[str], text: str) -> str:
@@ -111,16 +166,16 @@ def title(
             break
     if m:
         return _capital(_trim(_drop(_ARTICLE, m["t"])))
-    if _HANGUL.search(head) or not _LATIN.search(head):
+    if (not head.isascii() and _HANGUL.search(head)) or not _LATIN.search(head):
         korean = (topic or (lambda: korean_topic(sentence)))() or _korean_head(head)
         if korean:
             return korean
     clean = _drop(_LEADING, head.strip())
     # The clause the date belongs to: the last piece (after a comma, "that", "and") with a subject.
     subject = ""
-    for piece in [*reversed(_CLAUSE_START.split(clean)[-3:]), clean]:
+    for piece in [*reversed(_clause_pieces(clean)[-3:]), clean]:
         m = _SUBJECT.match(_drop(_LEADING, piece.strip()))
-        if m and not _DATE_WORDS.search(m["t"]):
+        if m and not _has_date_words(m["t"]):
             subject = _drop(_ARTICLE, m["t"].strip())
             break
     if subject and _PRONOUN.match(subject):

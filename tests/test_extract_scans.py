@@ -1,0 +1,283 @@
+"""The faster scans of the extractor find exactly what the plain ones find.
+
+Where a pattern is tried only at the places a prefilter finds (`starts.Started`), or a split or
+search runs only where `str.find` sees a literal it needs, the answer must be the same as the
+plain `finditer`, `split` or `search`: fuzzed here over texts built from the pieces that matter
+(numbers, month and weekday names, separators, the few characters that fold to Latin letters),
+and checked on the test notices.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from deadlines.extract import cues, titles
+from deadlines.extract.forms import PATTERNS
+from deadlines.extract.starts import STARTS, Started
+
+CORPUS = Path(__file__).parent / "notices"
+PIECES = [
+    *"0123456789",
+    "19",
+    "20",
+    "2024",
+    "12",
+    "1st",
+    "2nd",
+    "5th",
+    " ",
+    "  ",
+    "\n",
+    "\t",
+    "\xa0",
+    "\u3000",
+    ",",
+    ".",
+    "/",
+    "-",
+    "–",
+    ":",
+    "(",
+    ")",
+    "'",
+    "the ",
+    "the",
+    "of ",
+    "Mon",
+    "Monday",
+    "Tue",
+    "Thurs",
+    "Wed",
+    "Fri",
+    "Sat",
+    "Sun",
+    "May",
+    "MAY",
+    "may",
+    "Jan",
+    "january",
+    "JUN",
+    "June",
+    "Sept",
+    "sep",
+    "Nov.",
+    "November",
+    "dec",
+    "Oct",
+    "OCT",
+    "Feb",
+    "Aug",
+    "apr",
+    "Mar",
+    "x",
+    "a",
+    "T",
+    "W",
+    "F",
+    "S",
+    "M",
+    "t",
+    "년",
+    "월",
+    "일",
+    "말",
+    "씀",
+    "이달",
+    "이번",
+    "달",
+    "내달",
+    "다음",
+    "이",
+    "내",
+    "다",
+    "\u0130",
+    "\u0131",
+    "\u017f",
+    "\u212a",
+    "that",
+    "That",
+    "where",
+    "said",
+    "and",
+    "AND",
+    "but",
+    "candidate",
+]
+texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+PATTERN = dict(PATTERNS)
+
+
+def _spans(matches: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+def _corpus() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+
+
+@pytest.mark.parametrize("name", sorted(STARTS))
+def test_started_scan_equals_finditer_on_the_test_notices(name: str) -> None:
+    text = _corpus()
+    pattern = PATTERN[name]
+    started = Started(pattern, STARTS[name])
+    assert _spans(started.finditer(text, 0, len(text))) == _spans(list(pattern.finditer(text)))
+
+
+# Date-shaped runs: the slots of a written date, each filled or left out, with noise between.
+SLOTS = [
+    ["", "Monday", "Tue", "Thurs.", "Sat", "x"],
+    ["", " ", ", ", ".", "  ", "\n"],
+    ["", "the ", "the the ", "the  "],
+    ["", "5", "12", "31", "123", "1st", "22nd", "٣"],
+    ["", " ", ":", ".", "  "],
+    ["", "of ", "the "],
+    ["", "May", "may", "Nov.", "NOVEMBER", "june", "Sept", "march", "Feb"],
+    ["", " ", ". ", ", ", "/"],
+    [
+        "",
+        "the ",
+        "5",
+        "12",
+        "2024",
+        "1999",
+        "2024-05-01",
+        "2024. 5. 1",
+        "3월 말",
+        "12월  말",
+        "이번 달 말",
+        "다음달말씀",
+    ],
+]
+
+
+def _shaped(rng: random.Random) -> str:
+    runs = []
+    for _ in range(rng.randint(1, 3)):
+        runs.append("".join(rng.choice(slot) for slot in SLOTS))
+        runs.append(rng.choice(PIECES))
+    return "".join(runs)
+
+
+def test_started_scans_equal_finditer_on_date_shaped_text() -> None:
+    rng = random.Random(20261130)
+    for _ in range(6000):
+        text = _shaped(rng)
+        lo, hi = rng.randint(0, 3), len(text) - rng.randint(0, 3)
+        for name, starts in STARTS.items():
+            pattern = PATTERN[name]
+            expected = _spans(list(pattern.finditer(text, lo, hi)))
+            assert _spans(Started(pattern, starts).finditer(text, lo, hi)) == expected, (name, text)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, st.integers(0, 8), st.integers(0, 8))
+def test_started_scans_equal_finditer(text: str, cut_lo: int, cut_hi: int) -> None:
+    lo, hi = min(cut_lo, len(text)), max(0, len(text) - cut_hi)
+    for name, starts in STARTS.items():
+        pattern = PATTERN[name]
+        expected = _spans(list(pattern.finditer(text, lo, hi)))
+        assert _spans(Started(pattern, starts).finditer(text, lo, hi)) == expected, name
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_title_scans_equal_the_plain_regex(text: str) -> None:
+    assert titles._clause_pieces(text) == titles._CLAUSE_START.split(text)
+    assert titles._has_date_words(text) == (titles._DATE_WORDS.search(text) is not None)
+
+
+def _reference_cue_words(words: list[str], others: list[str]) -> str:
+    """The cue pattern as first written: each branch checks its own word start."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    branches = [
+        rf"(?<=[{c}{c.upper()}])(?<!\w[{c}{c.upper()}])(?i:{'|'.join(rests)})" for c, rests in groups.items()
+    ]
+    plain: dict[str, list[str]] = {}
+    for other in others:
+        plain.setdefault(other[0], []).append(other[1:])
+    branches += [rf"(?<={c})(?:{'|'.join(rests)})" for c, rests in plain.items()]
+    first = "".join(f"{c}{c.upper()}" for c in groups) + "".join(plain)
+    return rf"[{first}](?:{'|'.join(branches)})"
+
+
+CUE_PIECES = [
+    "by",
+    "until",
+    "up to",
+    "no later than",
+    "before",
+    "prior to",
+    "deadline is",
+    "due",
+    "closes",
+    "closing date",
+    "ends on",
+    "last day",
+    "cut-off",
+    "through",
+    "from",
+    "since",
+    "starts",
+    "opening",
+    "takes effect from",
+    "will open",
+    "on",
+    "held on",
+    "will be held on",
+    "is",
+    "was",
+    "must be received",
+    "by 5 p.m.",
+    "by noon",
+    "expires",
+    "~",
+    "마감은",
+    "까지는",
+    "시작은",
+    " ",
+    "  ",
+    "\n",
+    ", ",
+    "the ",
+    "5pm ",
+    "11:59 p.m. ",
+    "KST",
+    "x",
+    "a",
+    "(",
+    "-",
+    "ſ",
+    "K",
+    "í",
+]
+cue_texts = st.lists(st.sampled_from(CUE_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cue_texts)
+def test_cue_patterns_equal_the_reference(text: str) -> None:
+    lists = {"deadline": cues.DEADLINE_CUES, "start": cues.START_CUES, "event": cues.EVENT_CUES}
+    for name, (words, others) in (lists | {"caveat": cues.CAVEAT_CUES}).items():
+        for tail in ("", cues._FILL):
+            new = re.compile(cues.cue_words(words, others) + tail)
+            old = re.compile(_reference_cue_words(words, others) + tail)
+            assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)], name
+    assert [m.span() for m in cues._DEADLINE_CLAUSE.finditer(text)] == [
+        m.span() for m in REFERENCE_DEADLINE_CLAUSE.finditer(text)
+    ]
+
+
+REFERENCE_DEADLINE_CLAUSE = re.compile(
+    r"(?i:\bdeadline\b|\blast\s+(?:day|date)\b|\bclos(?:e|es|ing)\b|\bcut-?off\b|\bmust\s+(?:be\s+)?(?:received|"
+    r"postmarked|delivered|submitted|returned|reach|arrive|lodged|filed|register|apply|enrol|receive|submit|"
+    r"deliver|return|lodge|file|send|post)|\bno\s+later\s+than|\bby\s+(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m|noon|midnight)"
+    r"|\bexpires?\b|\bends?\b|\bdue\b)"
+)
