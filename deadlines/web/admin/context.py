@@ -9,16 +9,20 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from deadlines.adapters import feed_settings
+from deadlines.citations import cite
 from deadlines.db.feeddata import publish_from_db
 from deadlines.quiet_hours import parse_quiet_hours
 from deadlines.reminders.plan_db import PlanReport, follow_changes
 from deadlines.settings import Settings
 from deadlines.web.admin.auth import Staff
+from deadlines.web.admin.words import Said, console_words, text_lang
 from deadlines.web.feedcache import FeedCache
+from deadlines.web.pages import language
 from deadlines.web.site import Site, SiteDep
 
 log = logging.getLogger("deadlines.web.admin")
@@ -50,9 +54,24 @@ class Console:
         context: dict[str, Any] | None = None,
         status: int = 200,
     ) -> HTMLResponse:
-        return self.site.pages.render(request, f"admin/{name}", {"staff": staff, **(context or {})}, status)
+        lang = self.lang(request)
+        full = {
+            "staff": staff,
+            "c": console_words(lang),
+            "cite": lambda citation: cite(None, citation, lang),
+            # Marks a service message (English) on a page in another language.
+            "en": Markup(' lang="en"') if lang != "en" else "",
+            # ` lang="en"` on a notice's passage in the other language than the page's.
+            "mark": lambda text: _mark(text_lang(text), lang),
+            **(context or {}),
+        }
+        return self.site.pages.render(request, f"admin/{name}", full, status, lang=lang)
 
-    def error(self, request: Request, staff: Staff, message: str, status: int = 404) -> HTMLResponse:
+    def lang(self, request: Request) -> str:
+        """The console's language, chosen as the public pages' is (`?lang=`, cookie, browser)."""
+        return language(request)
+
+    def error(self, request: Request, staff: Staff, message: str | Said, status: int = 404) -> HTMLResponse:
         return self.render(request, staff, "error.html", {"message": message}, status)
 
     def session(self) -> Session:
@@ -77,6 +96,10 @@ class Console:
             log.warning("feeds: cannot write %s: %s", self.settings.calendars_dir, e)
         self.cache.refresh()
         return report
+
+
+def _mark(text_lang: str, page_lang: str) -> Markup | str:
+    return Markup(' lang="{}"').format(text_lang) if text_lang != page_lang else ""
 
 
 async def current_console(site: SiteDep) -> Console:

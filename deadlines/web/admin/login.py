@@ -9,6 +9,7 @@ from deadlines.db.ratelimit import allow, backoff_delay, bucket, clear, failures
 from deadlines.db.staff import USERNAME, authenticate, open_session, revoke_session
 from deadlines.web.admin.auth import SESSION_COOKIE, Form, StaffDep
 from deadlines.web.admin.context import ConsoleDep
+from deadlines.web.admin.words import said, say
 from deadlines.web.security import client_address
 from deadlines.web.site import NowDep
 
@@ -32,9 +33,9 @@ def _safe_next(value: object) -> str:
     return text if ok else "/admin/"
 
 
-def _wait_text(wait: timedelta) -> str:
+def _wait_text(wait: timedelta, lang: str) -> str:
     seconds = max(1, int(wait.total_seconds() + 0.999))
-    return f"{seconds} seconds" if seconds < 120 else f"{(seconds + 59) // 60} minutes"
+    return say(lang, "seconds", n=seconds) if seconds < 120 else say(lang, "minutes", n=(seconds + 59) // 60)
 
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -50,10 +51,11 @@ def login(request: Request, console: ConsoleDep, now: NowDep, form: Form) -> Res
     username = str(form.get("username", "")).strip().lower()
     password = str(form.get("password", ""))[:1024]
     target = _safe_next(form.get("next"))
+    lang = console.lang(request)
     if not USERNAME.fullmatch(username):
         # Checked before any query: a NUL byte or an overlong name would otherwise reach
         # the database (PostgreSQL refuses NUL in text) and come back as a 500.
-        error = "A username is 2-64 lower-case letters, digits, dots, dashes or underscores."
+        error = said(lang, "bad_username")
         return console.render(request, None, "login.html", {"next": target, "error": error}, 400)
     client = client_address(request)
     pair = bucket("login-failure", f"{username} {client}")
@@ -87,12 +89,12 @@ def login(request: Request, console: ConsoleDep, now: NowDep, form: Form) -> Res
                 )
         session.commit()
     if wait:
-        error = f"Too many failed attempts; try again in {_wait_text(wait)}."
+        error = said(lang, "too_many_logins", wait=_wait_text(wait, lang))
         refused = console.render(request, None, "login.html", {"next": target, "error": error}, 429)
         refused.headers["retry-after"] = str(max(1, int(wait.total_seconds() + 0.999)))
         return refused
     if user is None:
-        context = {"next": target, "error": "Wrong username or password."}
+        context = {"next": target, "error": said(lang, "wrong_login")}
         return console.render(request, None, "login.html", context, 401)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(

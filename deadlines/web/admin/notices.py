@@ -28,6 +28,7 @@ from deadlines.rules.edit import OverrideInput, edit_election
 from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
 from deadlines.web.admin.context import Console, ConsoleDep
 from deadlines.web.admin.rules import render_preview
+from deadlines.web.admin.words import Said, said, say, service
 from deadlines.web.site import ClockDep, NowDep
 
 # Seconds a console paste may spend in extraction before the page gives up on it.
@@ -67,7 +68,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def listing(
-    console: Console, request: Request, staff: Staff, error: str | None = None, status: int = 200
+    console: Console, request: Request, staff: Staff, error: Said | None = None, status: int = 200
 ) -> HTMLResponse:
     with console.session() as session:
         notices = list(session.exec(select(NoticeRow).order_by(col(NoticeRow.id).desc()).limit(50)))
@@ -94,10 +95,11 @@ async def add_notice(
         text = form.get("text")
         data, name = (text if isinstance(text, str) else "").encode("utf-8"), "pasted notice"
     election_id = str(form.get("election") or "") or None
+    lang = console.lang(request)
     try:
         published = _day(form.get("published"), "published")
     except ReviewError as e:
-        return listing(console, request, staff, str(e), 400)
+        return listing(console, request, staff, service(lang, e), 400)
 
     def ingest() -> int | None:
         """Decode, extract and store in one worker thread: seconds of CPU and database work
@@ -125,14 +127,12 @@ async def add_notice(
         with anyio.fail_after(EXTRACT_TIME_LIMIT):
             notice_id = await anyio.to_thread.run_sync(ingest, abandon_on_cancel=True)
     except TimeoutError:
-        message = f"{name}: reading the notice took over {EXTRACT_TIME_LIMIT:.0f} seconds; split it"
+        message = said(lang, "too_slow", name=name, seconds=f"{EXTRACT_TIME_LIMIT:.0f}")
         return listing(console, request, staff, message, 400)
     except DeadlinesError as e:
-        return listing(console, request, staff, str(e), 400)
+        return listing(console, request, staff, service(lang, e), 400)
     if notice_id is None:
-        return listing(
-            console, request, staff, f"{name}: this text was already ingested, or holds no notice", 400
-        )
+        return listing(console, request, staff, said(lang, "nothing_new", name=name), 400)
     return RedirectResponse(f"/admin/notices/{notice_id}", status_code=303)
 
 
@@ -141,13 +141,13 @@ def notice_page(
     request: Request,
     staff: Staff,
     notice_id: int,
-    message: str | None = None,
+    message: Said | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     with console.session() as session:
         notice = session.get(NoticeRow, notice_id)
         if notice is None:
-            return console.error(request, staff, f"no notice {notice_id}")
+            return console.error(request, staff, said(console.lang(request), "no_notice", id=notice_id))
         drafts = list(
             session.exec(select(DraftRow).where(DraftRow.notice_id == notice_id).order_by(col(DraftRow.id)))
         )
@@ -173,10 +173,11 @@ def approve(
     request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, draft_id: int
 ) -> Response:
     actor = f"staff:{staff.username}"
+    lang = console.lang(request)
     with console.session() as session:
         draft = session.get(DraftRow, draft_id)
         if draft is None:
-            return console.error(request, staff, f"no draft {draft_id}")
+            return console.error(request, staff, said(lang, "no_draft", id=draft_id))
         if draft.status == "pending" and draft.outcome == "conflict" and draft.rule and draft.election_id:
             # The notice disagrees with the rule: publishing it is an election override, shown
             # in the same preview as any console edit before anything changes.
@@ -201,43 +202,44 @@ def approve(
                     session=session, kind="election", key=draft.election_id, document=document, now=now
                 )
             except (RuleErrors, RuleError) as e:
-                return notice_page(
-                    console, request, staff, draft.notice_id, f"cannot apply draft {draft_id}: {e}", 400
-                )
-            what = f"election {draft.election_id}: override {draft.rule} from notice {draft.notice_id}"
+                message = said(lang, "cannot_apply", e, id=draft_id)
+                return notice_page(console, request, staff, draft.notice_id, message, 400)
+            what = say(lang, "what.override", id=draft.election_id, rule=draft.rule, notice=draft.notice_id)
             return render_preview(console, request, staff, result, what, draft=draft_id)
         try:
-            message = approve_draft(session=session, draft_id=draft_id, actor=actor, now=now)
+            done = approve_draft(session=session, draft_id=draft_id, actor=actor, now=now)
         except ReviewError as e:
-            return notice_page(console, request, staff, draft.notice_id, str(e), 400)
+            return notice_page(console, request, staff, draft.notice_id, service(lang, e), 400)
         notice_id = draft.notice_id
         session.commit()
     console.after_rules_change(now)
-    return notice_page(console, request, staff, notice_id, message)
+    return notice_page(console, request, staff, notice_id, service(lang, done))
 
 
 @router.post("/drafts/{draft_id}/reject", response_class=HTMLResponse)
 def reject(
     request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, draft_id: int
 ) -> Response:
+    lang = console.lang(request)
     with console.session() as session:
         draft = session.get(DraftRow, draft_id)
         if draft is None:
-            return console.error(request, staff, f"no draft {draft_id}")
+            return console.error(request, staff, said(lang, "no_draft", id=draft_id))
         reject_draft(session=session, draft_id=draft_id, actor=f"staff:{staff.username}", now=now)
         notice_id = draft.notice_id
         session.commit()
-    return notice_page(console, request, staff, notice_id, f"draft {draft_id} rejected")
+    return notice_page(console, request, staff, notice_id, said(lang, "draft_rejected", id=draft_id))
 
 
 @router.post("/drafts/{draft_id}/edit", response_class=HTMLResponse)
 def edit(
     request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form, draft_id: int
 ) -> Response:
+    lang = console.lang(request)
     with console.session() as session:
         draft = session.get(DraftRow, draft_id)
         if draft is None:
-            return console.error(request, staff, f"no draft {draft_id}")
+            return console.error(request, staff, said(lang, "no_draft", id=draft_id))
         notice_id = draft.notice_id
         try:
             edit_draft(
@@ -252,6 +254,6 @@ def edit(
                 now=now,
             )
         except ReviewError as e:
-            return notice_page(console, request, staff, notice_id, str(e), 400)
+            return notice_page(console, request, staff, notice_id, service(lang, e), 400)
         session.commit()
-    return notice_page(console, request, staff, notice_id, f"draft {draft_id} saved")
+    return notice_page(console, request, staff, notice_id, said(lang, "draft_saved", id=draft_id))

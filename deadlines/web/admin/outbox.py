@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from deadlines.adapters import mail_settings, smtp_settings
 from deadlines.db.models import OutboxRow, Subscriber
 from deadlines.db.service_state import describe, problems
+from deadlines.db.voter import done_counts
 from deadlines.errors import DeadlinesError
 from deadlines.mail.render import MailJob, Renderer
 from deadlines.mail.smtp import SENT, Connection
@@ -16,6 +17,7 @@ from deadlines.reminders.subscribers import SubscriberError, normalise_email
 from deadlines.reminders.suppression import resume_dispatch, unsuppress
 from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
 from deadlines.web.admin.context import Console, ConsoleDep
+from deadlines.web.admin.words import Said, said, service
 from deadlines.web.site import NowDep
 from deadlines.web.timeline import next_deadlines
 
@@ -23,7 +25,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def page(
-    console: Console, request: Request, staff: Staff, message: str | None = None, status: int = 200
+    console: Console, request: Request, staff: Staff, message: Said | None = None, status: int = 200
 ) -> HTMLResponse:
     with console.session() as session:
         counts = session.exec(
@@ -43,10 +45,12 @@ def page(
             .limit(50)
         ).all()
         found = problems(session=session)
+        done_marks = done_counts(session=session)
     context = {
         "counts": counts,
         "failures": failures,
         "suppressed": suppressed,
+        "done_marks": done_marks,  # "I've done it" marks per deadline
         "message": message,
         "problems": [(p["problem"], describe(p)) for p in found],
     }
@@ -64,7 +68,7 @@ def resume(request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep,
     with console.session() as session:
         paused = resume_dispatch(session=session, actor=staff.username, now=now)
         session.commit()
-    return page(console, request, staff, "dispatch resumed" if paused else "dispatch was not paused")
+    return page(console, request, staff, said(console.lang(request), "resumed" if paused else "not_paused"))
 
 
 @router.post("/outbox/unsuppress", response_class=HTMLResponse)
@@ -72,6 +76,7 @@ def unsuppress_address(
     request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form
 ) -> HTMLResponse:
     """Bring a suppressed address back to active, bounces reset (audited)."""
+    lang = console.lang(request)
     try:
         with console.session() as session:
             subscriber = unsuppress(
@@ -81,9 +86,9 @@ def unsuppress_address(
                 now=now,
             )
             session.commit()
-            done = f"{subscriber.email} is {subscriber.status} again; its bounce count is reset"
+            done = said(lang, "unsuppressed", email=subscriber.email, status=subscriber.status)
     except DeadlinesError as e:
-        return page(console, request, staff, str(e), e.status)
+        return page(console, request, staff, service(lang, e), e.status)
     return page(console, request, staff, done)
 
 
@@ -93,15 +98,16 @@ async def test_reminder(
 ) -> HTMLResponse:
     """Renders a real reminder for the soonest deadline and sends it now, so staff can see the
     message a voter gets and check that the SMTP settings work, without touching the outbox."""
+    lang = console.lang(request)
     try:
         address = normalise_email(str(form.get("email", "")))
     except SubscriberError as e:
-        return page(console, request, staff, str(e), 400)
+        return page(console, request, staff, service(lang, e), 400)
     language = "ko" if form.get("language") == "ko" else "en"
     data = console.cache.current()
     upcoming = next_deadlines([i.record for i in data.items], now, count=1)
     if not upcoming:
-        return page(console, request, staff, "no deadline ahead to write a reminder about", 400)
+        return page(console, request, staff, said(lang, "nothing_ahead"), 400)
     record = upcoming[0]
     names = {e.id: e.name for e in data.elections}
     zone = record.timezone
@@ -126,5 +132,5 @@ async def test_reminder(
     finally:
         await connection.close()
     if outcome.status != SENT:
-        return page(console, request, staff, f"not sent to {address}: {outcome.detail}", 502)
-    return page(console, request, staff, f"test reminder sent to {address} ({record.id})")
+        return page(console, request, staff, said(lang, "not_sent", outcome.detail, email=address), 502)
+    return page(console, request, staff, said(lang, "test_sent", email=address, id=record.id))

@@ -24,6 +24,7 @@ from deadlines.errors import NotFound, RuleError, RuleErrors
 from deadlines.rules.edit import RULE_FORM_FIELDS, OverrideInput, edit_election, edit_rule, field_errors
 from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
 from deadlines.web.admin.context import Console, ConsoleDep
+from deadlines.web.admin.words import Said, report_text, said, say, service
 from deadlines.web.security import FLASH_COOKIE, read_flash, sign_flash
 from deadlines.web.site import NowDep
 
@@ -102,7 +103,7 @@ def election_edit(request: Request, console: ConsoleDep, staff: StaffDep, electi
         try:
             document = dict(current_revision(session, "election", election_id).document)
         except NotFound as e:
-            return console.error(request, staff, str(e))
+            return console.error(request, staff, service(console.lang(request), e))
     return election_form(console, request, staff, election_id, document, {})
 
 
@@ -114,7 +115,7 @@ def election_preview(
         try:
             current = dict(current_revision(session, "election", election_id).document)
         except NotFound as e:
-            return console.error(request, staff, str(e))
+            return console.error(request, staff, service(console.lang(request), e))
         anchors = {
             k.removeprefix("anchor."): _text(form, k)
             for k in form
@@ -143,7 +144,8 @@ def election_preview(
             return election_form(
                 console, request, staff, election_id, document, field_errors(e, ELECTION_FIELDS), 400
             )
-    return render_preview(console, request, staff, result, f"election {election_id}")
+    what = say(console.lang(request), "what.election", id=election_id)
+    return render_preview(console, request, staff, result, what)
 
 
 @router.get("/rulesets/{ruleset_id}/rules/{rule_id}", response_class=HTMLResponse)
@@ -154,10 +156,11 @@ def rule_edit(
         try:
             document = dict(current_revision(session, "ruleset", ruleset_id).document)
         except NotFound as e:
-            return console.error(request, staff, str(e))
+            return console.error(request, staff, service(console.lang(request), e))
     rule = next((r for r in document.get("rule", []) if r.get("id") == rule_id), None)
     if rule is None:
-        return console.error(request, staff, f"no rule {rule_id!r} in rule set {ruleset_id!r}")
+        message = said(console.lang(request), "no_rule", rule=rule_id, ruleset=ruleset_id)
+        return console.error(request, staff, message)
     return rule_form(console, request, staff, ruleset_id, rule, {})
 
 
@@ -185,21 +188,22 @@ def rule_preview(
     rule_id: str,
 ) -> HTMLResponse:
     values = {name: _text(form, name) for name in RULE_FORM_FIELDS if name in form}
+    lang = console.lang(request)
     with console.session() as session:
         try:
             current = dict(current_revision(session, "ruleset", ruleset_id).document)
             document = edit_rule(current, rule_id, values)
-        except NotFound as e:
-            return console.error(request, staff, str(e))
-        except RuleErrors as e:
-            return console.error(request, staff, str(e))
+        except (NotFound, RuleErrors) as e:
+            return console.error(request, staff, service(lang, e))
         try:
             result = preview(session=session, kind="ruleset", key=ruleset_id, document=document, now=now)
         except (RuleErrors, RuleError) as e:
             rule = next(r for r in document["rule"] if r.get("id") == rule_id)
             errors = field_errors(e, ("opens", "closes", "on", "hours", "title", "citation"))
             return rule_form(console, request, staff, ruleset_id, rule, errors, 400)
-    return render_preview(console, request, staff, result, f"rule {rule_id} of {ruleset_id}")
+    return render_preview(
+        console, request, staff, result, say(lang, "what.rule", rule=rule_id, ruleset=ruleset_id)
+    )
 
 
 @router.post("/publish", response_class=HTMLResponse)
@@ -207,13 +211,14 @@ def publish_revision(
     request: Request, console: ConsoleDep, now: NowDep, staff: EditorDep, form: Form
 ) -> Response:
     kind, key = _text(form, "kind"), _text(form, "key")
+    lang = console.lang(request)
     try:
         document = json.loads(_text(form, "document"))
         base = int(_text(form, "base_revision"))
     except ValueError:
-        return console.error(request, staff, "the preview form was damaged", 400)
+        return console.error(request, staff, said(lang, "damaged"), 400)
     if kind not in KINDS or not isinstance(document, dict):
-        return console.error(request, staff, f"unknown kind {kind!r}", 400)
+        return console.error(request, staff, said(lang, "unknown_kind", kind=kind), 400)
     action = "revert" if _text(form, "action") == "revert" else "edit"
     with console.session() as session:
         try:
@@ -228,17 +233,17 @@ def publish_revision(
                 action=action,
             )
         except StaleRevision as e:
-            return console.error(request, staff, str(e), 409)
+            return console.error(request, staff, service(lang, e), 409)
         except NotFound as e:
-            return console.error(request, staff, str(e))
+            return console.error(request, staff, service(lang, e))
         except (RuleErrors, RuleError) as e:
-            return console.error(request, staff, str(e), 400)
+            return console.error(request, staff, service(lang, e), 400)
         draft = _text(form, "draft")
         if draft.isdigit():
             approve_draft(session=session, draft_id=int(draft), actor=f"staff:{staff.username}", now=now)
         session.commit()
     report = console.after_rules_change(now)
-    note = f"published revision {revision}: {len(changes)} deadline change(s); {report}"
+    note = say(lang, "published_note", rev=revision, n=len(changes), report=report_text(lang, report))
     return _redirect_with_note(console, f"/admin/history/{kind}/{key}?published={revision}", note)
 
 
@@ -249,18 +254,17 @@ def election_confirm(
     """Confirm a provisional (computed) election day as shown on the edit page; then the same
     follow-up as a publish: re-plan, corrections, feeds, cache."""
     shown = _text(form, "day")
+    lang = console.lang(request)
     with console.session() as session:
         book = live_rulebook(session=session)
         election = book.elections.get(election_id) if book else None
         if election is None:
-            return console.error(request, staff, f"no live election {election_id!r}")
+            return console.error(request, staff, said(lang, "no_live_election", id=election_id))
         if not election.provisional:
-            return console.error(request, staff, f"the day of {election_id} is already confirmed", 409)
+            return console.error(request, staff, said(lang, "already_confirmed", id=election_id), 409)
         if shown != election.day.isoformat():
-            message = (
-                f"the computed day of {election_id} is now {election.day}, not {shown or 'blank'}:"
-                " look at the page again before confirming"
-            )
+            shown_text = shown or say(lang, "blank")
+            message = said(lang, "day_moved", id=election_id, day=election.day, shown=shown_text)
             return console.error(request, staff, message, 409)
         try:
             day, changes = confirm_election_day(
@@ -271,12 +275,14 @@ def election_confirm(
                 now=now,
             )
         except NotFound as e:
-            return console.error(request, staff, str(e))
+            return console.error(request, staff, service(lang, e))
         except (RuleErrors, RuleError) as e:
-            return console.error(request, staff, str(e), 400)
+            return console.error(request, staff, service(lang, e), 400)
         session.commit()
     report = console.after_rules_change(now)
-    note = f"confirmed election day {day} of {election_id}: {len(changes)} deadline revision(s); {report}"
+    note = say(
+        lang, "confirmed_note", day=day, id=election_id, n=len(changes), report=report_text(lang, report)
+    )
     return _redirect_with_note(console, f"/admin/history/election/{election_id}", note)
 
 
@@ -297,13 +303,18 @@ def _redirect_with_note(console: Console, url: str, note: str) -> RedirectRespon
 
 @router.get("/history/{kind}/{key}", response_class=HTMLResponse)
 def revisions(request: Request, console: ConsoleDep, staff: StaffDep, kind: str, key: str) -> HTMLResponse:
+    lang = console.lang(request)
     if kind not in KINDS:
-        return console.error(request, staff, f"unknown kind {kind!r}")
+        return console.error(request, staff, said(lang, "unknown_kind", kind=kind))
     with console.session() as session:
         rows = history(session=session, kind=kind, key=key)
     if not rows:
-        return console.error(request, staff, f"no {kind} {key!r}")
-    note = read_flash(console.settings.secret_key, request.cookies.get(FLASH_COOKIE))
+        return console.error(
+            request, staff, said(lang, "no_history", kind=say(lang, f"kind.{kind}"), key=key)
+        )
+    # The note was written in the language of the page that published, the same staff member's.
+    flash = read_flash(console.settings.secret_key, request.cookies.get(FLASH_COOKIE))
+    note = Said(flash, lang) if flash else None
     response = console.render(
         request, staff, "history.html", {"kind": kind, "key": key, "rows": rows, "note": note}
     )
@@ -325,20 +336,19 @@ def revert_preview(
     key: str,
     revision: int,
 ) -> HTMLResponse:
+    lang = console.lang(request)
     if kind not in KINDS:
-        return console.error(request, staff, f"unknown kind {kind!r}")
+        return console.error(request, staff, said(lang, "unknown_kind", kind=kind))
     with console.session() as session:
         try:
             document = revision_document(session=session, kind=kind, key=key, revision=revision)
             result = preview(session=session, kind=kind, key=key, document=document, now=now)
         except NotFound as e:
-            return console.error(request, staff, str(e))
+            return console.error(request, staff, service(lang, e))
         except (RuleErrors, RuleError) as e:
-            message = f"revision {revision} no longer fits the other live rules: {e}"
-            return console.error(request, staff, message, 400)
-    return render_preview(
-        console, request, staff, result, f"{kind} {key}: back to revision {revision}", action="revert"
-    )
+            return console.error(request, staff, said(lang, "revision_misfits", e, revision=revision), 400)
+    what = say(lang, "what.revert", kind=say(lang, f"kind.{kind}"), key=key, revision=revision)
+    return render_preview(console, request, staff, result, what, action="revert")
 
 
 def _at(form: Any, name: str, index: int) -> str:

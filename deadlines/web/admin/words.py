@@ -1,0 +1,436 @@
+"""The words of the staff console in English and Korean (NEC staff work in Korean), and its
+messages with their values filled in. Messages from the service below (a rule file's error naming
+its file, field and value) keep their English and are marked as such on Korean pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+EN: Mapping[str, str] = {
+    "console": "Console",
+    "rules": "Rules",
+    "notices": "Notices",
+    "outbox": "Outbox",
+    "audit": "Audit log",
+    "log_out": "Log out",
+    "role.editor": "editor",
+    "role.viewer": "viewer",
+    "staff_nav": "Console pages",
+    # dashboard
+    "rules_lead": "Elections and rule sets: edit, preview, publish, revert.",
+    "notices_lead": "Paste or upload a notice; review what was extracted.",
+    "outbox_lead": "Email by state, failures, suppressed addresses, a test reminder.",
+    "audit_lead": "Who changed what, with before and after.",
+    "viewer_note": "Your account is a viewer: you can look at everything but change nothing.",
+    # login
+    "login": "Staff login",
+    "username": "Username",
+    "password": "Password",
+    "log_in": "Log in",
+    "bad_username": "A username is 2-64 lower-case letters, digits, dots, dashes or underscores.",
+    "too_many_logins": "Too many failed attempts; try again in {wait}.",
+    "seconds": "{n} seconds",
+    "minutes": "{n} minutes",
+    "wrong_login": "Wrong username or password.",
+    # error page
+    "error": "Error",
+    "did_not_work": "That did not work",
+    "back": "Back to the console",
+    "said_in_english": "",
+    # audit
+    "when_utc": "When (UTC)",
+    "who": "Who",
+    "what": "What",
+    "target": "Target",
+    "before_after": "Before → after",
+    "show": "show",
+    "older": "Older",
+    # rules
+    "live_rules": "Live rules",
+    "no_rules": "The database holds no rules yet: run",
+    "elections": "Elections",
+    "election": "Election",
+    "day": "Day",
+    "ruleset": "Rule set",
+    "revision": "Revision",
+    "actions": "Actions",
+    "edit": "Edit",
+    "view": "View",
+    "history": "History",
+    "ruleset_head": "{id}, revision {rev}, {zone}, holidays: {holidays}",
+    "rule": "Rule",
+    "kind": "Kind",
+    "opens": "Opens",
+    "closes": "Closes",
+    "on": "On",
+    "citation": "Citation",
+    # rule edit
+    "edit_rule": "Edit rule {id}",
+    "rule_of": "of {ruleset}",
+    "offsets_help": "Offsets count days from an anchor:",
+    "hours": "Hours (HH:MM-HH:MM)",
+    "title_en": "Title (English)",
+    "title_ko": "Title (Korean)",
+    "preview_changes": "Preview changes",
+    # election edit
+    "edit_election": "Edit {id}",
+    "election_head": "Election {id}",
+    "ruleset_of": "rule set {id}",
+    "provisional_day": "Provisional election day: {day}",
+    "provisional_how": "Computed from the law and not yet confirmed; pages show it as provisional and"
+    " feeds as tentative. How it was found:",
+    "confirm_day": "Confirm election day {day}",
+    "differs_hint": "If the announced day differs, enter it below and preview instead.",
+    "election_day": "Election day",
+    "computed_hint": "Computed from the law{term} and provisional: leave it blank to keep it computed,"
+    " or enter the announced day to confirm it.",
+    "term_ends": " (the term ends {day})",
+    "anchor": "Anchor: {name}",
+    "overrides": "Overrides (an absolute date replacing a rule's, with the reason)",
+    "reason": "Reason",
+    "override_rule": "rule of override {n}",
+    "override_opens": "opens of override {n}",
+    "override_closes": "closes of override {n}",
+    "override_reason": "reason of override {n}",
+    # preview
+    "preview": "Preview",
+    "preview_of": "Preview: {what}",
+    "what.election": "election {id}",
+    "what.rule": "rule {rule} of {ruleset}",
+    "what.revert": "{kind} {key}: back to revision {revision}",
+    "what.override": "election {id}: override {rule} from notice {notice}",
+    "kind.election": "election",
+    "kind.ruleset": "rule set",
+    "nothing_yet": "Nothing has changed yet. Publishing stores revision {rev} of {kind} {key}.",
+    "no_date_changes": "No date changes: publishing only records the new revision.",
+    "dates_change": "Dates that change",
+    "deadline": "Deadline",
+    "change": "Change",
+    "action.created": "created",
+    "action.updated": "updated",
+    "action.cancelled": "cancelled",
+    "old": "Old",
+    "new": "New",
+    "affected": "Who is affected",
+    "pending_replanned": "pending reminder(s) will be planned again.",
+    "corrections": "subscriber(s) told other dates than these will get a correction.",
+    "dropped": 'This drops {n} override(s) approved from notices; their drafts go back to "reverted":',
+    "feeds_republished": "{n} feed(s) will be republished",
+    "list": "list",
+    "publish": "Publish",
+    "cancel": "Cancel",
+    # history
+    "history_of": "History of {key}",
+    "history_head": "History: {kind} {key}",
+    "live": "(live)",
+    "from": "From",
+    "document": "Document",
+    "revert": "Revert to this",
+    "published_note": "published revision {rev}: {n} deadline change(s); {report}",
+    "confirmed_note": "confirmed election day {day} of {id}: {n} deadline revision(s); {report}",
+    "report": "planned {planned} new reminder(s), re-planned {replanned}, cancelled {cancelled},"
+    " {corrections} correction(s)",
+    # notices
+    "paste": "Paste a notice",
+    "upload": "or upload one (text or HTML)",
+    "guess": "(guess from the text)",
+    "published_on": "Published on (when the notice does not say)",
+    "extract": "Extract",
+    "recent": "Recent",
+    "notice": "Notice",
+    "published": "Published",
+    "waiting": "Waiting for review",
+    "notice_title": "Notice {id}",
+    "notice_meta": "published {published} · election {election}",
+    "not_recognised": "not recognised",
+    "extracted": "Extracted records",
+    "found": "Found",
+    "against_rules": "Against the rules",
+    "status": "Status",
+    "warning": "warning:",
+    "confidence": "confidence {value}",
+    "approve": "Approve",
+    "reject": "Reject",
+    "starts": "Starts",
+    "ends": "Ends",
+    "title": "Title",
+    "save": "Save",
+    "text": "Text",
+    "draft_rejected": "draft {id} rejected",
+    "draft_saved": "draft {id} saved",
+    "too_slow": "{name}: reading the notice took over {seconds} seconds; split it",
+    "nothing_new": "{name}: this text was already ingested, or holds no notice",
+    "cannot_apply": "cannot apply draft {id}:",
+    # outbox
+    "dispatch_paused": "Dispatch paused",
+    "smtp_problem": "SMTP relay problem",
+    "resume": "Resume dispatch",
+    "by_state": "By state",
+    "state": "State",
+    "emails": "Emails",
+    "failures": "Recent failures and retries",
+    "email": "Email",
+    "attempts": "Attempts",
+    "suppressed": "Suppressed addresses",
+    "suppressed_lead": "Addresses that bounced permanently; they get no more email.",
+    "bounces": "{n} bounce(s)",
+    "bring_back": "Bring back",
+    "test_reminder": "Send me a test reminder",
+    "email_address": "Email address",
+    "language": "Language",
+    "send": "Send",
+    "resumed": "dispatch resumed",
+    "not_paused": "dispatch was not paused",
+    "unsuppressed": "{email} is {status} again; its bounce count is reset",
+    "nothing_ahead": "no deadline ahead to write a reminder about",
+    "not_sent": "not sent to {email}:",
+    "test_sent": "test reminder sent to {email} ({id})",
+    # errors made here
+    "no_rule": "no rule {rule!r} in rule set {ruleset!r}",
+    "damaged": "the preview form was damaged",
+    "unknown_kind": "unknown kind {kind!r}",
+    "no_live_election": "no live election {id!r}",
+    "already_confirmed": "the day of {id} is already confirmed",
+    "day_moved": "the computed day of {id} is now {day}, not {shown}: look at the page again before"
+    " confirming",
+    "blank": "blank",
+    "no_history": "no {kind} {key!r}",
+    "revision_misfits": "revision {revision} no longer fits the other live rules:",
+    "no_notice": "no notice {id}",
+    "no_draft": "no draft {id}",
+}
+
+KO: Mapping[str, str] = {
+    "console": "관리 화면",
+    "rules": "규칙",
+    "notices": "공고",
+    "outbox": "발송함",
+    "audit": "감사 기록",
+    "log_out": "로그아웃",
+    "role.editor": "편집자",
+    "role.viewer": "열람자",
+    "staff_nav": "관리 화면 메뉴",
+    "rules_lead": "선거와 규칙 묶음: 고치고, 미리 보고, 게시하고, 되돌립니다.",
+    "notices_lead": "공고를 붙여 넣거나 올리고, 뽑아낸 내용을 검토합니다.",
+    "outbox_lead": "상태별 메일, 실패, 수신 차단 주소, 시험 알림.",
+    "audit_lead": "누가 무엇을 바꿨는지, 바꾸기 전과 후.",
+    "viewer_note": "열람 전용 계정입니다: 모든 것을 볼 수 있지만 바꿀 수는 없습니다.",
+    "login": "직원 로그인",
+    "username": "사용자 이름",
+    "password": "비밀번호",
+    "log_in": "로그인",
+    "bad_username": "사용자 이름은 영문 소문자, 숫자, 점, 대시, 밑줄로 된 2-64자입니다.",
+    "too_many_logins": "실패가 너무 많습니다. {wait} 뒤에 다시 시도하세요.",
+    "seconds": "{n}초",
+    "minutes": "{n}분",
+    "wrong_login": "사용자 이름 또는 비밀번호가 틀렸습니다.",
+    "error": "오류",
+    "did_not_work": "처리하지 못했습니다",
+    "back": "관리 화면으로 돌아가기",
+    "said_in_english": "시스템 메시지(영문):",
+    "when_utc": "시각 (UTC)",
+    "who": "누가",
+    "what": "무엇을",
+    "target": "대상",
+    "before_after": "전 → 후",
+    "show": "보기",
+    "older": "이전 기록",
+    "live_rules": "현재 규칙",
+    "no_rules": "데이터베이스에 아직 규칙이 없습니다. 다음을 실행하세요:",
+    "elections": "선거",
+    "election": "선거",
+    "day": "날짜",
+    "ruleset": "규칙 묶음",
+    "revision": "판",
+    "actions": "작업",
+    "edit": "고치기",
+    "view": "보기",
+    "history": "이력",
+    "ruleset_head": "{id}, {rev}판, {zone}, 공휴일: {holidays}",
+    "rule": "규칙",
+    "kind": "종류",
+    "opens": "시작",
+    "closes": "마감",
+    "on": "일시",
+    "citation": "근거 조문",
+    "edit_rule": "규칙 {id} 고치기",
+    "rule_of": "({ruleset})",
+    "offsets_help": "기준일로부터 날수를 셉니다:",
+    "hours": "시각 (HH:MM-HH:MM)",
+    "title_en": "제목 (영어)",
+    "title_ko": "제목 (한국어)",
+    "preview_changes": "변경 미리 보기",
+    "edit_election": "{id} 고치기",
+    "election_head": "선거 {id}",
+    "ruleset_of": "규칙 묶음 {id}",
+    "provisional_day": "잠정 선거일: {day}",
+    "provisional_how": "법에 따라 계산했고 아직 확정되지 않았습니다. 페이지에는 잠정으로, 피드에는 미정으로"
+    " 표시됩니다. 계산 과정:",
+    "confirm_day": "선거일 {day} 확정",
+    "differs_hint": "공고된 날이 다르면 아래에 입력하고 미리 보기를 하세요.",
+    "election_day": "선거일",
+    "computed_hint": "법에 따라 계산한 잠정일입니다{term}. 비워 두면 계산값을 유지하고, 공고된 날을 입력하면"
+    " 확정됩니다.",
+    "term_ends": " (임기 만료 {day})",
+    "anchor": "기준일: {name}",
+    "overrides": "재정의 (규칙의 날짜를 대신하는 날짜와 그 사유)",
+    "reason": "사유",
+    "override_rule": "재정의 {n}의 규칙",
+    "override_opens": "재정의 {n}의 시작",
+    "override_closes": "재정의 {n}의 마감",
+    "override_reason": "재정의 {n}의 사유",
+    "preview": "미리 보기",
+    "preview_of": "미리 보기: {what}",
+    "what.election": "선거 {id}",
+    "what.rule": "{ruleset}의 규칙 {rule}",
+    "what.revert": "{kind} {key}: {revision}판으로 되돌리기",
+    "what.override": "선거 {id}: 공고 {notice}에 따른 {rule} 재정의",
+    "kind.election": "선거",
+    "kind.ruleset": "규칙 묶음",
+    "nothing_yet": "아직 아무것도 바뀌지 않았습니다. 게시하면 {kind} {key}의 {rev}판이 저장됩니다.",
+    "no_date_changes": "바뀌는 날짜가 없습니다. 게시하면 새 판만 기록됩니다.",
+    "dates_change": "바뀌는 날짜",
+    "deadline": "일정",
+    "change": "변경",
+    "action.created": "새로 생김",
+    "action.updated": "바뀜",
+    "action.cancelled": "취소됨",
+    "old": "이전",
+    "new": "새 값",
+    "affected": "영향을 받는 사람",
+    "pending_replanned": "건의 대기 중인 알림을 다시 계획합니다.",
+    "corrections": "명의 구독자가 이와 다른 날짜를 안내받아 정정 메일을 받습니다.",
+    "dropped": "공고에서 승인된 재정의 {n}건이 빠지고, 그 초안은 '되돌림' 상태가 됩니다:",
+    "feeds_republished": "피드 {n}개를 다시 게시합니다",
+    "list": "목록",
+    "publish": "게시",
+    "cancel": "취소",
+    "history_of": "{key} 이력",
+    "history_head": "이력: {kind} {key}",
+    "live": "(현재)",
+    "from": "출처",
+    "document": "문서",
+    "revert": "이 판으로 되돌리기",
+    "published_note": "{rev}판을 게시했습니다: 일정 {n}건 변경. {report}",
+    "confirmed_note": "{id}의 선거일 {day}을 확정했습니다: 일정 {n}건 변경. {report}",
+    "report": "새 알림 {planned}건 계획, {replanned}건 재계획, {cancelled}건 취소, 정정 {corrections}건",
+    "paste": "공고 붙여 넣기",
+    "upload": "또는 파일 올리기 (텍스트 또는 HTML)",
+    "guess": "(본문에서 추정)",
+    "published_on": "게시일 (공고에 없을 때)",
+    "extract": "추출",
+    "recent": "최근 공고",
+    "notice": "공고",
+    "published": "게시일",
+    "waiting": "검토 대기",
+    "notice_title": "공고 {id}",
+    "notice_meta": "게시 {published} · 선거 {election}",
+    "not_recognised": "알 수 없음",
+    "extracted": "추출된 항목",
+    "found": "찾은 내용",
+    "against_rules": "규칙과 비교",
+    "status": "상태",
+    "warning": "경고:",
+    "confidence": "신뢰도 {value}",
+    "approve": "승인",
+    "reject": "거부",
+    "starts": "시작일",
+    "ends": "종료일",
+    "title": "제목",
+    "save": "저장",
+    "text": "본문",
+    "draft_rejected": "초안 {id}을 거부했습니다",
+    "draft_saved": "초안 {id}을 저장했습니다",
+    "too_slow": "{name}: 공고를 읽는 데 {seconds}초가 넘게 걸렸습니다. 나누어 올려 주세요",
+    "nothing_new": "{name}: 이미 올린 본문이거나 공고가 없습니다",
+    "cannot_apply": "초안 {id}을 적용할 수 없습니다:",
+    "dispatch_paused": "발송 일시 중지",
+    "smtp_problem": "SMTP 중계 서버 문제",
+    "resume": "발송 재개",
+    "by_state": "상태별",
+    "state": "상태",
+    "emails": "메일 수",
+    "failures": "최근 실패와 재시도",
+    "email": "메일 주소",
+    "attempts": "시도",
+    "suppressed": "수신 차단 주소",
+    "suppressed_lead": "영구 반송된 주소로, 더 이상 메일을 받지 않습니다.",
+    "bounces": "반송 {n}회",
+    "bring_back": "복원",
+    "test_reminder": "시험 알림 받기",
+    "email_address": "메일 주소",
+    "language": "언어",
+    "send": "보내기",
+    "resumed": "발송을 재개했습니다",
+    "not_paused": "발송이 중지되어 있지 않았습니다",
+    "unsuppressed": "{email} 주소를 다시 사용합니다 ({status}). 반송 횟수를 초기화했습니다",
+    "nothing_ahead": "알림을 쓸 앞으로의 마감이 없습니다",
+    "not_sent": "{email}에 보내지 못했습니다:",
+    "test_sent": "{email}에 시험 알림을 보냈습니다 ({id})",
+    "no_rule": "규칙 묶음 {ruleset!r}에 규칙 {rule!r}이 없습니다",
+    "damaged": "미리 보기 양식이 손상되었습니다",
+    "unknown_kind": "알 수 없는 종류 {kind!r}",
+    "no_live_election": "현재 규칙에 선거 {id!r}가 없습니다",
+    "already_confirmed": "{id}의 선거일은 이미 확정되었습니다",
+    "day_moved": "{id}의 계산된 선거일이 이제 {shown}이 아니라 {day}입니다. 확정하기 전에 페이지를 다시"
+    " 보세요",
+    "blank": "빈 값",
+    "no_history": "{kind} {key!r}이 없습니다",
+    "revision_misfits": "{revision}판은 현재 다른 규칙과 맞지 않습니다:",
+    "no_notice": "공고 {id}가 없습니다",
+    "no_draft": "초안 {id}가 없습니다",
+}
+
+WORDS: Mapping[str, Mapping[str, str]] = {"en": EN, "ko": KO}
+
+
+def console_words(lang: str) -> Mapping[str, str]:
+    return WORDS.get(lang, EN)
+
+
+def say(lang: str, key: str, /, **values: object) -> str:
+    """The message `key` in `lang` with its values filled in."""
+    return console_words(lang)[key].format(**values)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A console message: its text and the language it is in. Messages made in the console are
+    in the page's language; `detail` is a service error's own English text, shown after it."""
+
+    text: str
+    lang: str = "en"
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.text} {self.detail}".strip()
+
+
+def said(lang: str, key: str, detail: object = "", /, **values: object) -> Said:
+    return Said(say(lang, key, **values), lang, str(detail))
+
+
+def service(lang: str, error: object) -> Said:
+    """A service error's English text; on a Korean page introduced by a Korean lead."""
+    if lang == "en":
+        return Said(str(error), "en")
+    return Said(KO["said_in_english"], lang, str(error))
+
+
+def report_text(lang: str, report: object) -> str:
+    """What a change re-planned (a PlanReport), in `lang`."""
+    fields = ("planned", "replanned", "cancelled", "corrections")
+    return say(lang, "report", **{f: getattr(report, f, 0) for f in fields})
+
+
+def text_lang(text: str | None) -> str:
+    """The language a notice's text is written in, by its letters: Korean when it has more
+    Hangul syllables than Latin letters (notices come in either; the page marks which)."""
+    hangul = latin = 0
+    for ch in text or "":
+        if "\uac00" <= ch <= "\ud7a3":
+            hangul += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    return "ko" if hangul > latin else "en"
