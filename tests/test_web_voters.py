@@ -187,7 +187,15 @@ def test_the_election_page_puts_the_visitors_deadlines_and_the_sign_up_first(sit
     )
     # A voter (or anyone who has not said) has the sign-up form before the timeline.
     assert page.index('id="signup"') < yours
-    assert "Next deadlines for you" in page[: page.index('id="signup"')]
+    soon = page[page.index('id="next-for-you"') : page.index('id="signup"')]
+    # Soonest close first: reporting and registration (12 Feb 2028), not the commissions' period.
+    assert re.findall(r'<a href="#([\w-]+)">', soon) == [
+        "overseas-absentee-report",
+        "overseas-voter-registration",
+        "overseas-voter-list",  # compiled by 3 Mar 2028 (E-40)
+    ]
+    # The others are folded away under their heading.
+    assert '<details class="others"><summary><h2>Other deadlines</h2></summary>' in page
 
     site.client.get("/audience", params={"who": "candidates", "next": PAGE})
     candidate = site.client.get(PAGE, headers=EN).text

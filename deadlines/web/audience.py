@@ -4,9 +4,11 @@ that orders what the pages show: their own deadlines first, the rest after. Pure
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from deadlines.records import DeadlineRecord
+from deadlines.web.timeline import Row, next_deadlines
 
 AUDIENCE_COOKIE = "who"
 # The choices, in the order the pages offer them, and the rule audiences each one reads first.
@@ -71,6 +73,12 @@ def first(items: Sequence[T], who: str | None, record: Callable[[T], DeadlineRec
     """The visitor's own first, then the rest, each in the order given."""
     mine, others = split(items, who, record)
     return mine + others
+
+
+def soonest(rows: Sequence[Row], now: datetime, count: int = 3) -> list[Row]:
+    """The rows still open, soonest close first: what "next deadlines for you" lists."""
+    by_id = {row.record.id: row for row in rows}
+    return [by_id[r.id] for r in next_deadlines([row.record for row in rows], now, count)]
 
 
 def signup_first(who: str | None) -> bool:

@@ -28,13 +28,15 @@ from deadlines.reminders.subscribers import (
 from deadlines.reminders.triggers import TRIGGERS
 from deadlines.tokens import TokenError
 from deadlines.web.audience import LABELS as WHO_WORDS
-from deadlines.web.audience import is_for, ordered_choices, signup_first, split
+from deadlines.web.audience import is_for, ordered_choices, signup_first, soonest, split
+from deadlines.web.baseurl import base_url
 from deadlines.web.changes import act_context
 from deadlines.web.choose import set_zone, viewer_context, viewer_of
 from deadlines.web.links import feed_links
 from deadlines.web.pagecache import TZ_COOKIE
 from deadlines.web.pages import language
 from deadlines.web.security import check_csrf, client_address
+from deadlines.web.signup_check import default_elections, sign_up_errors, translated
 from deadlines.web.site import NowDep, Site, SiteDep
 from deadlines.web.stationpick import station_choices, station_keys
 from deadlines.web.timeline import next_deadlines, records_of, rows, upcoming, valid_zone
@@ -85,10 +87,9 @@ class SignUpForm(BaseModel):
         return {**values, "station": self.station}
 
 
-def _field_errors(error: SubscriberError) -> dict[str, str]:
-    """`timezone: 'Mars/Olympus' is not ...` -> {"timezone": "'Mars/Olympus' is not ..."}."""
-    field, _, message = str(error).partition(": ")
-    return {field: message or str(error)}
+def _field_errors(error: SubscriberError, request: Request) -> dict[str, str]:
+    """`timezone: 'Mars/Olympus' is not ...` -> {"timezone": "..."} in the page's language."""
+    return translated(error, language(request))
 
 
 router = APIRouter(include_in_schema=False)
@@ -155,7 +156,7 @@ def election(
     feeds = []
     for audience in (None, "overseas"):
         spec = FeedSpec(info.id, audience, lang)
-        feeds.append({"audience": audience, **feed_links(site.settings.base_url, spec.path)})
+        feeds.append({"audience": audience, **feed_links(base_url(request, site.settings), spec.path)})
     context = {
         "info": info,
         "zone": zone,
@@ -164,9 +165,9 @@ def election(
         "rows": mine + others,
         "groups": [
             {"heading": WHO_WORDS[lang]["yours"], "rows": mine},
-            {"heading": WHO_WORDS[lang]["others"], "rows": others},
+            {"heading": WHO_WORDS[lang]["others"], "rows": others, "folded": True},
         ],
-        "next_rows": [r for r in mine if not r.passed and not r.cancelled][:3],
+        "next_rows": soonest(mine, now),
         "signup_first": signup_first(viewer.who),
         **viewer_context(viewer),
         "feeds": feeds,
@@ -187,11 +188,13 @@ def election(
 
 
 @router.get("/elections/{election_id}/qr.svg")
-def qr(site: SiteDep, election_id: str, audience: str | None = None, lang: str = "en") -> Response:
+def qr(
+    request: Request, site: SiteDep, election_id: str, audience: str | None = None, lang: str = "en"
+) -> Response:
     d = site.feeds.current()
     if election_id not in d.election_ids or audience not in (None, *AUDIENCES) or lang not in LANGUAGES:
         return Response("no such feed\n", status_code=404, media_type="text/plain")
-    links = feed_links(site.settings.base_url, FeedSpec(election_id, audience, lang).path)
+    links = feed_links(base_url(request, site.settings), FeedSpec(election_id, audience, lang).path)
     buffer = io.BytesIO()
     segno.make(links["webcal"], error="m").save(buffer, kind="svg", scale=4, title=links["webcal"])
     return Response(
@@ -204,7 +207,7 @@ def calendars(request: Request, site: SiteDep) -> HTMLResponse:
     built = site.feeds.index()
     feeds = []
     for feed in built[1] if built else []:
-        feeds.append({"feed": feed, **feed_links(site.settings.base_url, feed.spec.path)})
+        feeds.append({"feed": feed, **feed_links(base_url(request, site.settings), feed.spec.path)})
     return site.pages.render(request, "calendars.html", {"feeds": feeds})
 
 
@@ -213,7 +216,7 @@ def subscribe_form(
     request: Request, site: SiteDep, now: NowDep, election: str | None = None, tz: str | None = None
 ) -> HTMLResponse:
     d = site.feeds.current()
-    chosen = [election] if election in d.election_ids else []
+    chosen = [election] if election in d.election_ids else default_elections(d, now)
     zone = valid_zone(tz) or valid_zone(request.cookies.get(TZ_COOKIE)) or ""
     values = _form_fields("", language(request), zone, chosen, [], [])
     viewer = viewer_of(request, language(request), zone or None)
@@ -231,6 +234,10 @@ def subscribe(
     check_csrf(request, form.csrf_token)
     settings = site.settings
     d = site.feeds.current()
+    errors = sign_up_errors(form.sign_up(form.email), d.election_ids, station_keys(d), language(request))
+    if errors:  # every field's error at once, before any is stored or counted
+        context = {"form": form_context(d, now.date(), form.fields(), errors)}
+        return site.pages.render(request, "subscribe.html", context, 400)
     window = timedelta(minutes=settings.signup_window_minutes)
     try:
         with Session(site.engine) as session:
@@ -263,7 +270,7 @@ def subscribe(
             )
             session.commit()
     except SubscriberError as e:
-        context = {"form": form_context(d, now.date(), form.fields(), _field_errors(e))}
+        context = {"form": form_context(d, now.date(), form.fields(), _field_errors(e, request))}
         return site.pages.render(request, "subscribe.html", context, 400)
     return site.pages.message(request, 200, "check_inbox", lang=form.language)
 
@@ -324,12 +331,17 @@ def preferences_save(
                 token=token,
                 now=now,
             )
+            wanted = form.sign_up(subscriber.email)
+            keys, lang = station_keys(d), language(request)
+            errors = sign_up_errors(wanted, d.election_ids, keys, lang, with_email=False)
+            if errors:  # every field's error at once
+                raise SubscriberError("; ".join(errors.values()), field="form", value=errors)
             update_preferences(
                 session=session,
                 subscriber=subscriber,
-                request=form.sign_up(subscriber.email),
+                request=wanted,
                 known_elections=sorted(d.election_ids),
-                known_stations=station_keys(d),
+                known_stations=keys,
                 now=now,
             )
             session.commit()
@@ -337,7 +349,7 @@ def preferences_save(
         return site.pages.message(request, 400, "link_invalid", text=str(e))
     except SubscriberError as e:
         context = {
-            "form": form_context(d, now.date(), form.fields(), _field_errors(e)),
+            "form": form_context(d, now.date(), form.fields(), _field_errors(e, request)),
             "token": token,
             "unsubscribe_token": None,
         }
