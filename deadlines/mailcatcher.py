@@ -10,6 +10,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from deadlines.errors import ConfigError
+
 
 class _MaildirHandler:
     def __init__(self, directory: Path) -> None:
@@ -29,6 +31,16 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
+def free_port(host: str) -> int:
+    """A port nobody listens on now (the system picks it)."""
+    with socket.socket() as s:
+        try:
+            s.bind((host, 0))
+        except OSError as e:
+            raise ConfigError(f"the demo's mail catcher cannot listen on {host}: {e.strerror or e}") from e
+        return int(s.getsockname()[1])
+
+
 class MailCatcher:
     def __init__(self, directory: Path, host: str = "127.0.0.1", port: int = 1025) -> None:
         self.directory = directory
@@ -40,6 +52,21 @@ class MailCatcher:
 
     def stop(self) -> None:
         self.controller.stop()
+
+    @classmethod
+    def started(cls, directory: Path, host: str, port: int) -> MailCatcher:
+        """A running catcher on `port`, or on a free port when that one is taken; ConfigError
+        (one line) when it cannot listen at all."""
+        chosen = port if port_free(host, port) else free_port(host)
+        catcher = cls(directory, host=host, port=chosen)
+        try:
+            catcher.start()
+        except Exception as e:  # aiosmtpd raises OSError, RuntimeError or its own timeout
+            raise ConfigError(
+                f"the demo's mail catcher cannot listen on {host}:{chosen} ({e}); "
+                "set DEADLINES_SMTP_PORT to a free port"
+            ) from e
+        return catcher
 
     def summary(self) -> list[tuple[str, str]]:
         """(recipient, subject) of every caught message, oldest first."""

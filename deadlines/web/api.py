@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from deadlines.feeds.catalog import FeedData, FeedSpec
 from deadlines.records import DeadlineRecord, record_to_json
+from deadlines.web.baseurl import base_url
 from deadlines.web.links import feed_links
 from deadlines.web.site import SiteDep
 from deadlines.web.timeline import records_of
@@ -81,10 +82,10 @@ def election_public(d: FeedData, base_url: str, election_id: str) -> ElectionPub
 
 
 @router.get("/elections", response_model=list[ElectionPublic], summary="Published elections")
-def elections(site: SiteDep) -> list[ElectionPublic]:
+def elections(request: Request, site: SiteDep) -> list[ElectionPublic]:
     """Every published election, soonest first."""
     d = site.feeds.current()
-    return [election_public(d, site.settings.base_url, e.id) for e in d.elections]
+    return [election_public(d, base_url(request, site.settings), e.id) for e in d.elections]
 
 
 @router.get(
@@ -93,8 +94,8 @@ def elections(site: SiteDep) -> list[ElectionPublic]:
     responses={404: {"model": Problem, "description": "No such election."}},
     summary="Deadlines of one election",
 )
-def deadlines(site: SiteDep, election_id: str) -> DeadlineList:
+def deadlines(request: Request, site: SiteDep, election_id: str) -> DeadlineList:
     """All deadlines of the election, cancelled ones included (status tells)."""
     d = site.feeds.current()
-    info = election_public(d, site.settings.base_url, election_id)
+    info = election_public(d, base_url(request, site.settings), election_id)
     return DeadlineList(election=info, deadlines=[_deadline(r) for r in records_of(d, election_id)])

@@ -115,7 +115,10 @@ class PageFront:
         cookies = _cookies(headers)
         accept = next((v.decode("latin-1") for k, v in headers if k == b"accept-language"), None)
         lang = negotiate(None, cookies.get(LANG_COOKIE), accept)
-        key = page_key(scope["path"], lang, valid_zone(cookies.get(TZ_COOKIE)), cookies.get(AUDIENCE_COOKIE))
+        # Keyed by host too: without DEADLINES_BASE_URL in development, links follow the host asked.
+        host = next((v.decode("latin-1") for k, v in headers if k == b"host"), "")
+        path = host + scope["path"]
+        key = page_key(path, lang, valid_zone(cookies.get(TZ_COOKIE)), cookies.get(AUDIENCE_COOKIE))
         page = self.pages.get(key)
         if page is None:
             await self.app(scope, receive, send)

@@ -58,7 +58,8 @@ class Pages:
         token = csrf_token(request)
         if cache_zone is not False and self.cache is not None and not request.url.query:
             zone = cache_zone if isinstance(cache_zone, str) else None
-            key = page_key(request.url.path, lang, zone, request.cookies.get(AUDIENCE_COOKIE))
+            path = request.headers.get("host", "") + request.url.path  # as PageFront keys it
+            key = page_key(path, lang, zone, request.cookies.get(AUDIENCE_COOKIE))
             body = self._body(request, name, lang, TOKEN_PLACEHOLDER, context)
             self.cache.put(key, body.encode(), status)
             response = HTMLResponse(body.replace(TOKEN_PLACEHOLDER, token), status_code=status)

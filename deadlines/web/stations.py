@@ -13,6 +13,7 @@ from deadlines.feeds.catalog import FeedData, FeedSpec
 from deadlines.feeds.text import day_text
 from deadlines.stations.model import Station
 from deadlines.stations.places import city_name, country_name
+from deadlines.web.baseurl import base_url
 from deadlines.web.links import feed_links
 from deadlines.web.pages import language
 from deadlines.web.site import SiteDep
@@ -76,6 +77,6 @@ def stations_page(request: Request, site: SiteDep, election_id: str, q: str = ""
         "q": query,
         "total": len(every),
         "found": len(found),
-        "countries": grouped(found, lang, site.settings.base_url),
+        "countries": grouped(found, lang, base_url(request, site.settings)),
     }
     return site.pages.render(request, "stations.html", context)
