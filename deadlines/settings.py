@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     )
     rules_dir: Path = Field(Path("rules"), description="Directory of rule files (*.toml).")
     calendars_dir: Path = Field(Path("calendars"), description="Where published feeds are written.")
-    base_url: str = Field("http://127.0.0.1:8000", description="Public URL of the site, for links.")
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Public URL of the site, for links. Unset in development: pages link to the "
+        "address each request came to; emails and feed files use this default.",
+    )
     secret_key: str = Field(DEV_SECRET, description="Signs tokens and sessions; set it in production.")
     max_notice_bytes: int = Field(
         2_000_000, description="Largest notice accepted by extract and ingest, in bytes.", gt=0
