@@ -13,8 +13,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from deadlines.citations import cite
 from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed
 from deadlines.feeds.text import day_text
+from deadlines.howto import LABEL as HOW_LABEL
+from deadlines.howto import how
 from deadlines.mail.address import header_address
 from deadlines.mail.mime import Attachment, build_message
+from deadlines.mail.registrymail import REGISTRY_CHECK, REGISTRY_TEMPLATE, registry_context, registry_headline
 from deadlines.mail.stationmail import station_context, station_headline
 from deadlines.records import DeadlineRecord
 from deadlines.stations.model import Station
@@ -232,6 +235,8 @@ class Renderer:
         assert job.close_at is not None
         if job.station is not None:
             return station_headline(job.station, now, job.language)
+        if job.trigger.startswith(REGISTRY_CHECK) and job.record is not None:
+            return registry_headline(job.record, job.language)
         if job.trigger == "opens":
             return "Now open" if job.language == "en" else "접수 시작"
         return time_left(job.close_at, now, job.language)
@@ -253,6 +258,17 @@ class Renderer:
                 job.station, zone=job.zone, election=job.election_name, base_url=base, now=now, lang=lang
             )
             subject = str(context["headline"])
+        elif job.trigger.startswith(REGISTRY_CHECK) and job.record is not None and job.close_at is not None:
+            base = self.settings.base_url
+            context = registry_context(
+                job.record,
+                close_at=job.close_at,
+                zone=job.zone,
+                election=job.election_name,
+                base_url=base,
+                lang=lang,
+            )
+            subject = str(context["headline"])
         else:
             assert job.record is not None
             context = self._deadline_context(job, now)
@@ -264,6 +280,9 @@ class Renderer:
         for name in ("done_url", "my_feed_url", "my_feed_webcal"):
             context[name] = _PLACEHOLDERS[name]
         name = "station" if job.station is not None else job.kind
+        name = (
+            REGISTRY_TEMPLATE if job.trigger.startswith(REGISTRY_CHECK) and job.kind == "reminder" else name
+        )
         text = self.env.get_template(f"{name}.{lang}.txt").render(context)
         html = self.env.get_template(f"{name}.{lang}.html").render(context)
         return subject, text, html
@@ -284,6 +303,7 @@ class Renderer:
                     "local_close": _moment(c.close_at, job.zone, lang) if c.close_at else "",
                     "official_close": _moment(c.close_at, official_zone, lang) if c.close_at else "",
                     "reason": c.reason,
+                    "how": how(c.record, lang),
                     "url": f"{base}/elections/{c.record.election_id}#{c.record.id}",
                 }
             )
@@ -296,7 +316,7 @@ class Renderer:
                 if lang == "en"
                 else f"{word}: 일정 {len(items)}건 변경"
             )
-        return {"subject": subject, "items": items}
+        return {"subject": subject, "items": items, "how_label": HOW_LABEL[lang]}
 
     def _deadline_context(self, job: MailJob, now: datetime) -> dict[str, object]:
         assert job.record is not None and job.close_at is not None
@@ -310,12 +330,14 @@ class Renderer:
             "headline": headline,
             "title": r.title[lang],
             "description": r.description.get(lang, ""),
+            "how": how(r, lang),
             "election": job.election_name,
             "local_close": _moment(job.close_at, job.zone, lang),
             "official_close": _moment(job.close_at, official_zone, lang),
             "source": cited or source.get("quote", ""),
             "url": f"{self.settings.base_url.rstrip('/')}/elections/{r.election_id}#{r.id}",
             "cancelled": r.status == "cancelled",
+            "how_label": HOW_LABEL[lang],
         }
 
     def _ics(self, job: MailJob) -> Attachment:
