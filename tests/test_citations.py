@@ -55,7 +55,7 @@ def test_cite_with_a_part_missing() -> None:
 
 def test_every_shipped_citation_converts() -> None:
     """Every citation in rules/ reads in the Korean form, none left half English."""
-    from deadlines.rules.loader import load_rules  # noqa: PLC0415
+    from deadlines.rules.loader import load_rules
     from tests.conftest import ROOT
 
     book = load_rules(ROOT / "rules")
