@@ -155,6 +155,16 @@ def test_a_korean_voter_in_los_angeles_sees_the_close_in_their_time_without_typi
     assert top < 1500 and top < first_item
     assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
     shot(driver, "voters-election-ko-phone")
+    # Saying "I live abroad" (a plain link) keeps only a voter abroad's deadlines open.
+    driver.find_element(By.LINK_TEXT, "해외에 살아요").click()
+    wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "a.chip[aria-current]"))
+    abroad = driver.execute_script("return document.documentElement.scrollHeight")
+    signup = driver.execute_script(
+        "return document.getElementById('signup').getBoundingClientRect().top + scrollY"
+    )
+    print(f"phone, living abroad: sign-up at {signup:.0f} px of {abroad} px")
+    assert signup < 1500 and abroad < height
+    assert driver.find_element(By.CSS_SELECTOR, "input[name='audiences'][value='overseas']").is_selected()
     driver.set_window_size(1200, 1600)
 
     # A city picked by hand wins over the browser's zone, and stays after a reload.
