@@ -187,6 +187,8 @@ class Subscription(SQLModel, table=True):
     triggers: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # The overseas voting station (its id within the election) a voter abroad chose, if any.
     station: str | None = Field(default=None, max_length=64)
+    # A yearly reminder to check their overseas voter registration before E-60 (재외선거인).
+    registry_check: bool = False
     created_at: datetime = _when()
 
 

@@ -125,6 +125,7 @@ def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
             cast(col(Subscription.audiences), Text),
             cast(col(Subscription.triggers), Text),
             col(Subscription.station),
+            col(Subscription.registry_check),
         )
         .join(Subscriber, col(Subscriber.id) == col(Subscription.subscriber_id))
         .where(col(Subscriber.status) == "active")
@@ -139,9 +140,16 @@ def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
         return parsed[text]
 
     with engine.connect() as conn:
-        for sid, subscriber_id, zone, election, audiences, triggers, station in conn.execute(query):
+        for sid, subscriber_id, zone, election, audiences, triggers, station, check in conn.execute(query):
             yield SubscriptionView(
-                sid or 0, subscriber_id, zone, election, values(audiences) or (), values(triggers), station
+                sid or 0,
+                subscriber_id,
+                zone,
+                election,
+                values(audiences) or (),
+                values(triggers),
+                station,
+                check,
             )
 
 
@@ -182,7 +190,7 @@ def plan_new(engine: Engine, *, now: datetime, horizon: timedelta, quiet: tuple[
     moments = Moments(quiet)
     shapes: dict[tuple[Any, ...], list[Planned]] = {}
     for sub in _subscriptions(engine):
-        shape = (sub.election_id, sub.audiences, sub.triggers, sub.zone, sub.station)
+        shape = (sub.election_id, sub.audiences, sub.triggers, sub.zone, sub.station, sub.registry_check)
         template = shapes.get(shape)
         if template is None:
             probe = replace(sub, subscription_id=0, subscriber_id=0)

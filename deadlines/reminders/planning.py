@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from deadlines.mail.registrymail import REGISTRY_CHECK
 from deadlines.records import DeadlineRecord
 from deadlines.reminders.triggers import closing, default_triggers, due_at
 from deadlines.stations.model import Station
@@ -13,6 +14,9 @@ from deadlines.stations.reminder import STATION_TRIGGER, station_moments
 
 # How long an "it is now open" reminder stays worth sending (late sign-ups, downtime).
 OPENING_NEWS = timedelta(days=1)
+# The deadline the yearly registry check counts to: citizens abroad register, or register a
+# change of their details, by E-60 (Art. 218-5).
+REGISTRATION = "overseas-voter-registration"
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class SubscriptionView:
     audiences: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = None
     station: str | None = None  # the overseas voting station the voter chose
+    registry_check: bool = False  # a yearly reminder to check their overseas voter registration
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,17 @@ def plan_subscription(
         close = moments.close(d, sub.zone)
         if close is None or close <= now:
             continue
-        for trigger in sub.triggers or default_triggers(r.audiences):
+        triggers = list(sub.triggers or default_triggers(r.audiences))
+        if sub.registry_check and r.id == REGISTRATION:
+            triggers += [f"{REGISTRY_CHECK}{year}" for year in range(now.year, close.year + 1)]
+        for trigger in triggers:
             due = moments.due(d, trigger, sub.zone)
             if due is None or due > until:
                 continue
             if trigger == "opens" and due < stale_opening:
                 continue  # "now open" weeks later is noise; the closing reminders still come
+            if trigger.startswith(REGISTRY_CHECK) and due < stale_opening:
+                continue  # a past year's check: this year's (or the closing reminders) will do
             yield Planned(
                 sub.subscription_id, sub.subscriber_id, d.deadline_id, trigger, due, close, r.revision
             )

@@ -83,6 +83,7 @@ class SignUp:
     audiences: tuple[str, ...] = ()
     triggers: tuple[str, ...] | None = None
     station: str | None = None  # "election/station": the overseas station a voter abroad chose
+    registry_check: bool = False  # remind yearly to check their overseas voter registration
 
     def station_for(self, election: str) -> str | None:
         """The chosen station's id when it belongs to `election`."""
@@ -105,7 +106,7 @@ def _upsert_subscriptions(session: Session, subscriber_id: int, request: SignUp,
         )
         sub.audiences = list(request.audiences)
         sub.triggers = list(request.triggers) if request.triggers is not None else None
-        sub.station = request.station_for(election)
+        sub.station, sub.registry_check = request.station_for(election), request.registry_check
         session.add(sub)
 
 
@@ -141,6 +142,7 @@ def validate_sign_up(
         audiences=tuple(check_audiences(request.audiences)),
         triggers=tuple(triggers) if triggers is not None else None,
         station=check_station(request.station, request.elections, known_stations),
+        registry_check=bool(request.registry_check),
     )
 
 
@@ -203,20 +205,16 @@ def sign_up(
             literal(list(request.audiences), t.c.audiences.type),
             literal(list(request.triggers) if request.triggers is not None else None, t.c.triggers.type),
             literal(request.station_for(election), t.c.station.type),
+            literal(request.registry_check),
             literal(now, UTCDateTime),
         ).where(literal(live))
-        insert_ = _upsert(session, t).from_select(
-            ["subscriber_id", "election_id", "audiences", "triggers", "station", "created_at"], chosen
-        )
+        columns = ["subscriber_id", "election_id", "audiences", "triggers", "station", "registry_check"]
+        insert_ = _upsert(session, t).from_select([*columns, "created_at"], chosen)
         excluded = insert_.excluded
         session.execute(
             insert_.on_conflict_do_update(
                 index_elements=["subscriber_id", "election_id"],
-                set_={
-                    "audiences": excluded.audiences,
-                    "triggers": excluded.triggers,
-                    "station": excluded.station,
-                },
+                set_={c: excluded[c] for c in columns[2:]},
             )
         )
     confirmation = sa_select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from deadlines.mail.registrymail import REGISTRY_CHECK
 from deadlines.records import DeadlineRecord
 
 TRIGGERS: tuple[str, ...] = ("opens", "P7D", "P1D", "day-of")
@@ -14,6 +15,9 @@ DEFAULT_TRIGGERS: dict[str, tuple[str, ...]] = {
     "overseas": ("opens", "P7D", "P1D", "day-of"),
 }
 FALLBACK_TRIGGERS: tuple[str, ...] = ("P7D", "P1D", "day-of")
+# The yearly "check your overseas voter registration" reminder (`registry-check-2027`: the one
+# of 2027) is due on the anniversary of two months before the registration closes (E-60).
+REGISTRY_LEAD = timedelta(days=60)
 
 
 def default_triggers(audiences: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -70,6 +74,8 @@ def due_at(
         due = record.opening_instant(zone if record.local_time else None)
     elif trigger in ("P7D", "P1D"):
         due = close - timedelta(days=7 if trigger == "P7D" else 1)
+    elif trigger.startswith(REGISTRY_CHECK) and trigger[len(REGISTRY_CHECK) :].isdigit():
+        due = registry_check_due(close, tz, int(trigger[len(REGISTRY_CHECK) :]))
     elif trigger == "day-of":
         local_close = close.astimezone(tz)
         due = datetime.combine(local_close.date(), DAY_OF, tz)
@@ -81,3 +87,11 @@ def due_at(
     if due is None or due >= close:
         return None
     return _out_of_quiet(due, tz, quiet, close)
+
+
+def registry_check_due(close: datetime, tz: ZoneInfo, year: int) -> datetime:
+    """09:00 local, in `year`, on the day 60 days before the last local day of the deadline (a
+    close at the end of a day belongs to that day; 29 Feb becomes 28)."""
+    target = (close - timedelta(microseconds=1)).astimezone(tz).date() - REGISTRY_LEAD
+    day = target.replace(year=year, day=min(target.day, 28 if target.month == 2 else 31))
+    return datetime.combine(day, DAY_OF, tz)

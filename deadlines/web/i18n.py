@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 from deadlines.records import LANGUAGES
+from deadlines.web.page_words import MORE_WORDS
 
 LANG_COOKIE = "lang"
 
@@ -107,6 +109,10 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "station_choice": "Your overseas voting station",
         "station_choice_none": "No station (reminders by deadline only)",
         "station_choice_hint": "If you vote abroad, we remind you the day before your station opens.",
+        "registry_check": "Every year, remind me to check my overseas voter registration",
+        "registry_check_hint": "For citizens abroad (재외선거인): once a year, and two months before registration"
+        " closes (E-60).",
+        "overseas_voters": "Voting from abroad: registration",
     },
     "ko": {
         "site": "선거 일정 알림",
@@ -205,6 +211,9 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "station_choice": "투표할 재외투표소",
         "station_choice_none": "선택 안 함 (마감 알림만)",
         "station_choice_hint": "해외에서 투표하신다면 투표소가 문을 열기 전날 알려 드립니다.",
+        "registry_check": "해마다 재외선거인 등록정보 확인 알림 받기",
+        "registry_check_hint": "재외선거인용: 1년에 한 번, 그리고 등록 마감(선거일 전 60일) 두 달 전에 알려 드립니다.",
+        "overseas_voters": "해외에서 투표하기: 등록 안내",
     },
 }
 
@@ -232,5 +241,7 @@ def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: 
     return best
 
 
+@cache
 def words(lang: str) -> Mapping[str, str]:
-    return WORDS[lang if lang in WORDS else "en"]
+    lang = lang if lang in WORDS else "en"
+    return {**WORDS[lang], **MORE_WORDS[lang]}

@@ -30,9 +30,11 @@ from deadlines.tokens import TokenError
 from deadlines.web.audience import LABELS as WHO_WORDS
 from deadlines.web.audience import is_for, ordered_choices, signup_first, soonest, split
 from deadlines.web.baseurl import base_url
+from deadlines.web.calendar_list import calendar_groups
 from deadlines.web.changes import act_context
 from deadlines.web.choose import set_zone, viewer_context, viewer_of
 from deadlines.web.links import feed_links
+from deadlines.web.page_words import token_text
 from deadlines.web.pagecache import TZ_COOKIE
 from deadlines.web.pages import language
 from deadlines.web.security import check_csrf, client_address
@@ -67,6 +69,7 @@ class SignUpForm(BaseModel):
     audiences: list[str] = []
     triggers: list[str] = []
     station: str = ""  # "election/station", optional: the overseas station a voter abroad chose
+    registry_check: bool = False  # yearly: check the overseas voter registration before E-60
     csrf_token: str | None = None
 
     def sign_up(self, email: str) -> SignUp:
@@ -78,13 +81,14 @@ class SignUpForm(BaseModel):
             audiences=tuple(self.audiences),
             triggers=tuple(self.triggers) if self.triggers else None,
             station=self.station or None,
+            registry_check=self.registry_check,
         )
 
     def fields(self) -> dict[str, Any]:
         values = _form_fields(
             self.email, self.language, self.timezone, self.elections, self.audiences, self.triggers
         )
-        return {**values, "station": self.station}
+        return {**values, "station": self.station, "registry_check": self.registry_check}
 
 
 def _field_errors(error: SubscriberError, request: Request) -> dict[str, str]:
@@ -203,12 +207,12 @@ def qr(
 
 
 @router.get("/calendars/", response_class=HTMLResponse)
-def calendars(request: Request, site: SiteDep) -> HTMLResponse:
-    built = site.feeds.index()
-    feeds = []
-    for feed in built[1] if built else []:
-        feeds.append({"feed": feed, **feed_links(base_url(request, site.settings), feed.spec.path)})
-    return site.pages.render(request, "calendars.html", {"feeds": feeds})
+def calendars(request: Request, site: SiteDep, now: NowDep) -> HTMLResponse:
+    built, base = site.feeds.index(), base_url(request, site.settings)
+    feeds, elections = built[1] if built else [], site.feeds.current().elections
+    found = calendar_groups(feeds, elections, now.date(), language(request))
+    groups = [(h, [{"feed": f, **feed_links(base, f.spec.path)} for f in fs]) for h, fs in found]
+    return site.pages.render(request, "calendars.html", {"groups": groups})
 
 
 @router.get("/subscribe", response_class=HTMLResponse)
@@ -295,7 +299,7 @@ def preferences_form(request: Request, site: SiteDep, now: NowDep, token: str) -
                 now=now,
             )
     except TokenError as e:
-        return site.pages.message(request, 400, "link_invalid", text=str(e))
+        return site.pages.message(request, 400, "link_invalid", text=token_text(e, language(request)))
     first = subs[0] if subs else None
     values = _form_fields(
         subscriber.email,
@@ -306,6 +310,7 @@ def preferences_form(request: Request, site: SiteDep, now: NowDep, token: str) -
         list(first.triggers or []) if first else [],
     )
     values["station"] = next((f"{s.election_id}/{s.station}" for s in subs if s.station), "")
+    values["registry_check"] = any(s.registry_check for s in subs)
     unsubscribe = link_token(secret, "unsubscribe", subscriber)
     context = {
         "form": form_context(d, now.date(), values, {}),
@@ -346,7 +351,7 @@ def preferences_save(
             )
             session.commit()
     except TokenError as e:
-        return site.pages.message(request, 400, "link_invalid", text=str(e))
+        return site.pages.message(request, 400, "link_invalid", text=token_text(e, language(request)))
     except SubscriberError as e:
         context = {
             "form": form_context(d, now.date(), form.fields(), _field_errors(e, request)),

@@ -1,5 +1,6 @@
-"""The public list of an election's overseas voting stations, grouped by country and city, with
-each station's days and hours in its local time, its feed and a plain search (`?q=`, no script)."""
+"""Pages for voters abroad: an election's overseas voting stations, grouped by country and city,
+with each station's days and hours in its local time, its feed and a plain search (`?q=`, no
+script); and registration (the permanent overseas voter list, the E-60 deadlines ahead)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from fastapi.responses import HTMLResponse
 
 from deadlines.feeds.catalog import FeedData, FeedSpec
 from deadlines.feeds.text import day_text
+from deadlines.reminders.planning import REGISTRATION
 from deadlines.stations.model import Station
 from deadlines.stations.places import city_name, country_name
 from deadlines.web.baseurl import base_url
 from deadlines.web.links import feed_links
 from deadlines.web.pages import language
-from deadlines.web.site import SiteDep
+from deadlines.web.site import NowDep, SiteDep
+from deadlines.web.timeline import records_of, upcoming
 
 router = APIRouter(include_in_schema=False)
 MAX_QUERY = 100
@@ -80,3 +83,24 @@ def stations_page(request: Request, site: SiteDep, election_id: str, q: str = ""
         "countries": grouped(found, lang, base_url(request, site.settings)),
     }
     return site.pages.render(request, "stations.html", context)
+
+
+@router.get("/overseas-voters", response_class=HTMLResponse)
+def overseas_voters(request: Request, site: SiteDep, now: NowDep) -> HTMLResponse:
+    """Registration for voters abroad: the permanent list, the E-60 deadline of each election
+    ahead, and the yearly reminder to check one's details."""
+    data = site.feeds.current()
+    lang = language(request)
+    ahead = []
+    for e in upcoming(data, now.date()):
+        record = next((r for r in records_of(data, e.id) if r.id == REGISTRATION), None)
+        if record is not None and record.closes is not None:
+            ahead.append(
+                {
+                    "info": e,
+                    "opens": day_text(record.opens, lang) if record.opens else "",
+                    "closes": day_text(record.closes, lang),
+                    "has_stations": any(i.station.election == e.id for i in data.stations),
+                }
+            )
+    return site.pages.render(request, "overseas.html", {"ahead": ahead})

@@ -40,10 +40,13 @@ def upgrade() -> None:
     # A voter abroad may choose the station they will vote at; their reminders follow its days.
     with op.batch_alter_table("subscription") as batch_op:
         batch_op.add_column(sa.Column("station", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
+        # Citizens abroad may ask for a yearly reminder to check their registration details.
+        batch_op.add_column(sa.Column("registry_check", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("subscription") as batch_op:
+        batch_op.drop_column("registry_check")
         batch_op.drop_column("station")
     op.drop_index("ix_station_election_id", table_name="station")
     op.drop_table("station")
