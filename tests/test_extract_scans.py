@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deadlines.extract import cues, titles
+from deadlines.extract import cues, sentences, titles
 from deadlines.extract.forms import PATTERNS
 from deadlines.extract.starts import STARTS, Started
 
@@ -281,3 +281,15 @@ REFERENCE_DEADLINE_CLAUSE = re.compile(
     r"deliver|return|lodge|file|send|post)|\bno\s+later\s+than|\bby\s+(?:\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?\s?m|noon|midnight)"
     r"|\bexpires?\b|\bends?\b|\bdue\b)"
 )
+
+
+def test_row_separator_equals_the_plain_pattern() -> None:
+    plain = re.compile(r"\s*(?:\|\s*|\t+\s*|\s{2,}|\s[-–—]\s|[:：]\s*)")
+    rng = random.Random(11)
+    alphabet = [" ", " ", "\t", "\xa0", "|", ":", "：", "-", "–", "—", "a", "b"]
+    for _ in range(30000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        for pos in (0, 1, 2):
+            a, b = plain.search(text, pos), sentences._ROW_SEPARATOR.search(text, pos)
+            assert (a and a.span()) == (b and b.span()), (text, pos)
+            assert sentences._may_separate(text[pos:]) or a is None, text

@@ -192,7 +192,8 @@ _WEEKDAY_REACH = (48, 40)
 _ANCHORED: dict[str, tuple[re.Pattern[str], int, int]] = {
     "us-slash": (re.compile(r"/\d{1,2}/"), 10, 8),
     "ko-md": (re.compile(r"\(\s*[월화수목금토일]"), 30, 12),
-    "ko-md-ctx": (re.compile(r"[)~～〜∼]|까지|부터"), 30, 2),
+    # [)~～〜∼]|까지|부터, written to start with a class (the same matches).
+    "ko-md-ctx": (re.compile(r"[)~～〜∼까부](?:(?<=까)지|(?<=부)터|(?<=[)~～〜∼]))"), 30, 2),
 }
 
 
