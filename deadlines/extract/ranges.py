@@ -10,8 +10,9 @@ import re
 from dataclasses import replace
 from typing import Literal
 
-from deadlines.extract.dates import day_of, find_dates, weekday_of, year_of
+from deadlines.extract.dates import find_dates
 from deadlines.extract.forms import DAY, DAYWORD, KO_WEEKDAY, DateExpression, DateMention
+from deadlines.extract.mentions import day_of, weekday_of, year_of
 
 # Two dates written with one month and year: "24 to 27 February 2024", "5 and 6 April": the first
 # day, read backwards from the full date.
