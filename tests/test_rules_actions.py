@@ -200,3 +200,13 @@ def test_registration_says_when_it_opens_from_the_record(book: RuleBook) -> None
     assert "2023년 11월 12일" in registration.description["ko"]
     assert registration.action_url == "https://ok.nec.go.kr"
     assert day_words(date(2024, 2, 10), "en") == "10 Feb 2024"
+
+
+def test_a_broken_rule_named_by_a_placeholder_gives_one_error_not_two(tmp_path: Path) -> None:
+    write(tmp_path)
+    path = tmp_path / "set.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('opens = "E-150"', 'opens = "E-15O"'), encoding="utf-8"
+    )
+    [error] = errors_of(tmp_path)
+    assert "rule report: field 'opens'" in error and "'E-15O'" in error

@@ -20,15 +20,18 @@ from deadlines.rules.wording import LINK, OWN_PARTS, placeholder_error
 ACTION_FIELDS = {"rule", "action_url", "how"}
 
 
-def check_wording(c: FileChecker, rules: Iterable[Rule]) -> None:
-    """Placeholders in descriptions and `how` name days the rule set has; `{link}` has a URL."""
+def check_wording(c: FileChecker, rules: Iterable[Rule], tables: Any) -> None:
+    """Placeholders in descriptions and `how` name days the rule set has; `{link}` has a URL.
+    `tables`: the raw [[rule]] tables, so a rule that failed validation gives no second error."""
     checked = list(rules)
     kinds = {r.id: r.kind for r in checked}
+    named = {t.get("id") for t in tables if isinstance(t, dict)} if isinstance(tables, list) else set()
+    broken = {str(i) for i in named if i not in kinds}
     for rule in checked:
         own = OWN_PARTS[rule.kind]
         for name, texts, link in (("description", rule.description, False), ("how", rule.how, True)):
             for lang, text in texts.items():
-                problem = placeholder_error(text, own, kinds, link=link)
+                problem = placeholder_error(text, own, kinds, link=link, broken=broken)
                 if problem:
                     c.error(f"rule {rule.id}", name, f"{lang}: {problem}", rule.id)
         if any(LINK in text for text in rule.how.values()) and rule.action_url is None:

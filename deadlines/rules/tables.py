@@ -201,7 +201,7 @@ def check_ruleset(c: FileChecker, table: Any, rules: Any) -> RuleSet | None:
     if not rules:
         c.error(item, "rule", "a rule set needs at least one [[rule]]", raw_id)
     _check_references(c, checked)
-    check_wording(c, checked)
+    check_wording(c, checked, rules)
     if None in (rsid, name, country, zone, policy, source):
         if raw_id:
             c.broken.add(raw_id)

@@ -36,15 +36,20 @@ def day_words(day: date, lang: str) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def placeholder_error(text: str, own: Collection[str], rules: Mapping[str, str], *, link: bool) -> str | None:
+def placeholder_error(
+    text: str, own: Collection[str], rules: Mapping[str, str], *, link: bool, broken: Collection[str] = ()
+) -> str | None:
     """Why `text` names a placeholder it cannot have, or None. `own`: this rule's parts;
-    `rules`: the kind of every rule of the set by id; `link`: whether `{link}` is allowed."""
+    `rules`: the kind of every rule of the set by id; `link`: whether `{link}` is allowed;
+    `broken`: rules that failed validation (already reported: no second error about them)."""
     for name in placeholders(text):
         if name == "link" and link:
             continue
         if name in own:
             continue
         rule_id, dot, part = name.partition(".")
+        if dot and rule_id in broken:
+            continue
         kind = rules.get(rule_id) if dot else None
         if kind is not None and part in OWN_PARTS[kind]:
             continue
