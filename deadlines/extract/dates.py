@@ -51,6 +51,7 @@ _WEEKDAY_REACH = (48, 40)
 # follows "(4. 10.)" and "3. 5.까지".
 _ANCHORED: dict[str, tuple[re.Pattern[str], int, int]] = {
     "us-slash": (re.compile(r"/\d{1,2}/"), 10, 8),
+    "numeric": (re.compile(r"/\d{1,2}/"), 3, 8),
     "ko-md": (re.compile(r"\(\s*[월화수목금토일]"), 30, 12),
     # [)~～〜∼]|까지|부터, written to start with a class (the same matches).
     "ko-md-ctx": (re.compile(r"[)~～〜∼까부](?:(?<=까)지|(?<=부)터|(?<=[)~～〜∼]))"), 30, 2),
@@ -74,6 +75,7 @@ def _windows(
 # instead of another regex pass. A month name is checked by its lower-case letters below.
 _NEEDS: dict[str, tuple[str, ...]] = {
     "us-slash": ("/",),
+    "numeric": ("/",),
     "iso": ("-", "/"),
     "ko-dot": (".",),
     "ko-dot-yy": (".",),

@@ -18,8 +18,9 @@ from deadlines.extract.dates import find_dates_in
 from deadlines.extract.document import Document, to_document
 from deadlines.extract.forms import DateExpression, DateMention
 from deadlines.extract.model import ExtractedKind, ExtractedNotice, ExtractedRecord
+from deadlines.extract.numeric import orient
 from deadlines.extract.ranges import find_expressions
-from deadlines.extract.resolve import Resolved, find_stamps, is_valid, publication, resolve
+from deadlines.extract.resolve import Resolved, day_after, find_stamps, is_valid, publication, resolve
 from deadlines.extract.sentences import ITEM_HEAD, headline_like, item_date, row_label, sentences, strip_span
 from deadlines.extract.spans import Spans
 from deadlines.extract.times import TimeMention, find_times, find_zone
@@ -155,7 +156,7 @@ class _NoticeExtractor:
             end_year = ra.day.year if (b.month, b.day) >= (a.month, a.day) else ra.day.year + 1
         rb = self._resolve(b, end_year)
         if ra is not None and b.month == 0 and b.day and not b.month_end:
-            rb = _day_after(ra, b.day)
+            rb = day_after(ra, b.day)
         if ra is None or rb is None:
             self._warn_unresolved(a if ra is None else b)
             return None
@@ -290,17 +291,6 @@ def _same_kind(record: ExtractedRecord, previous: ExtractedRecord) -> ExtractedR
     return replace(record, kind="deadline", starts=None, ends=day)
 
 
-def _day_after(first: Resolved, day: int) -> Resolved | None:
-    """The end of "19일부터 23일까지": the next such day of the month on or after the start."""
-    year, month = first.day.year, first.day.month
-    if day < first.day.day:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    try:
-        return Resolved(date(year, month, day), [], True)
-    except ValueError:
-        return None
-
-
 def _trim_words(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
 
@@ -327,8 +317,10 @@ def _extract_notice(
     body_start = headline_span[1] if headline_span else start
     spans = list(sentences(text, body_start, end))
     found_dates = find_dates_in(text, ([headline_span] if headline_span else []) + spans)
+    stamps = Spans(skip)
+    numeric_warnings = orient(text, (start, end), found_dates, stamps.covers)
     if headline_span:
-        head_records = ex.sentence_records(*headline_span, "", Spans(skip), found_dates.pop(0))
+        head_records = ex.sentence_records(*headline_span, "", stamps, found_dates.pop(0))
     local_skip = Spans([s for s in skip if s[1] > start and s[0] < end])  # sorted, as `skip` is
     body: list[ExtractedRecord] = []
     for (s_start, s_end), mentions in zip(spans, found_dates, strict=True):
@@ -344,7 +336,7 @@ def _extract_notice(
         published=reference[0],
         span=(start, end),
         records=tuple(records),
-        warnings=tuple(warnings + ex.warnings),
+        warnings=tuple(warnings + numeric_warnings + ex.warnings),
     )
 
 

@@ -102,6 +102,9 @@ class DateMention:
     day_offset: int | None = None  # 오늘/내일/모레: days after publication
     month_end: bool = False  # 이달 말, 3월 말
     two_digit_year: bool = False
+    # "11/05/2024": month and day hold the first and second number until the notice tells which is
+    # which (numeric.py); the first may be over 12 then.
+    numeric: bool = False
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -134,6 +137,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     _pattern(
         "us-slash",
         rf"(?<![\w/])(?P<mon>(?i:{_MON_NAMES}|may))/(?P<d>\d{{1,2}})/(?P<y>(?:19|20)\d{{2}})(?!\d)",
+    ),
+    # Numbers only, "11/05/2024" (US month first) or "05/11/2024" (day first): see numeric.py.
+    _pattern(
+        "numeric",
+        r"(?<![\w/.:\-])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:19|20)\d{2})(?![\w/]|[.:\-]\d)",
     ),
     _pattern("iso", r"(?<![\d.\-/])(?P<y>(?:19|20)\d{2})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d\-/])"),
     _pattern(

@@ -100,6 +100,13 @@ def mention(name: str, m: re.Match[str], real: str, base: int) -> DateMention | 
             None,
             two_digit_year=two_digit,
         )
+    if name == "numeric":
+        first, second = int(m["a"]), int(m["b"])
+        if not (1 <= first <= 31 and 1 <= second <= 31) or (first > 12 and second > 12):
+            return None
+        return DateMention(
+            m.start() + base, m.end() + base, first, second, int(m["y"]), text=m.group(0), numeric=True
+        )
     g = m.groupdict()
     start, end, text = m.start() + base, m.end() + base, m.group(0)
     if name == "en-weekday":

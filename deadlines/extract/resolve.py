@@ -257,6 +257,17 @@ def _relative(m: DateMention, ref: date) -> tuple[date | None, str]:
     return None, ""
 
 
+def day_after(first: Resolved, day: int) -> Resolved | None:
+    """The end of "19일부터 23일까지": the next such day of the month on or after the start."""
+    year, month = first.day.year, first.day.month
+    if day < first.day.day:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    try:
+        return Resolved(date(year, month, day), [], True)
+    except ValueError:
+        return None
+
+
 def needs_reference(m: DateMention) -> bool:
     return m.year is None
 
