@@ -53,6 +53,10 @@ def test_election_page_links_to_where_a_voter_acts(site: Site) -> None:
     registration = _item(page, "overseas-voter-registration")
     assert "can register to vote from 14 Nov 2027 until 12 Feb 2028" in registration
     assert "E-150" not in registration
+    # The API carries them too.
+    api = site.client.get(f"/api/elections/{ELECTION_2028}/deadlines").json()
+    report = next(d for d in api["deadlines"] if d["id"] == "overseas-absentee-report")
+    assert report["action_url"] == "https://ok.nec.go.kr" and "{link}" in report["how"]["en"]
     # Nothing has changed yet.
     assert 'class="changed"' not in page
     assert "No deadline of this election has changed" in site.client.get(f"{PAGE}/changes").text

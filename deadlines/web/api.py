@@ -45,6 +45,10 @@ class DeadlinePublic(BaseModel):
     status: str = Field(description="published or cancelled.")
     revision: int = Field(description="Goes up by one with each change (the feed's SEQUENCE).")
     source: dict[str, object]
+    action_url: str | None = Field(default=None, description="Where a voter acts: an https page, or none.")
+    how: dict[str, str] = Field(
+        default_factory=dict, description="How to act, en and ko; '{link}' marks where action_url goes."
+    )
 
 
 class DeadlineList(BaseModel):
