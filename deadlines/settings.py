@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         120, description="How long a worker holds claimed reminders before others may take them.", ge=5
     )
     batch_size: int = Field(200, description="Reminders claimed per dispatch batch.", ge=1)
+    unrecorded_max: int = Field(
+        32,
+        description="Most sent emails whose outcome is not yet stored; a crash may repeat these.",
+        ge=1,
+    )
     dispatch_interval_seconds: float = Field(5, description="Worker: seconds between dispatch passes.", gt=0)
     plan_interval_seconds: float = Field(300, description="Worker: seconds between planning passes.", gt=0)
     publish_interval_seconds: float = Field(

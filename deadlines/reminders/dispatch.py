@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,48 +28,13 @@ from deadlines.mail.render import MailJob, Renderer
 from deadlines.mail.smtp import Connection, DkimSigner, Outcome, RateLimiter
 from deadlines.outbox_state import State
 from deadlines.reminders import outbox, results
+from deadlines.reminders.recorder import DispatchReport, Recorder
 from deadlines.reminders.results import Result
 from deadlines.settings import Settings
 
 log = logging.getLogger("deadlines.worker")
 # Database steps run off the event loop, so SMTP conversations go on meanwhile.
 _db = anyio.to_thread.run_sync
-# Which report counter each stored state (or verdict) adds to; a re-planned row goes back to pending.
-_COUNTERS: dict[str, str] = {
-    State.SENT: "sent",
-    State.RETRY: "retried",
-    State.FAILED: "failed",
-    State.SKIPPED: "skipped",
-    State.CANCELLED: "cancelled",
-    State.PENDING: "replanned",
-}
-
-
-@dataclass
-class DispatchReport:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    skipped: int = 0
-    cancelled: int = 0
-    replanned: int = 0
-    returned: int = 0  # claimed rows given back uncharged (relay problem, brake, shutdown)
-    relay: str = ""  # the relay problem that stopped this pass (or kept it from starting)
-    paused: str = ""  # why dispatch is paused (the bounce brake), when it is
-    lines: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        text = (
-            f"sent {self.sent}, retry {self.retried}, failed {self.failed}, skipped {self.skipped}, "
-            f"cancelled {self.cancelled}, re-planned {self.replanned}"
-        )
-        if self.returned:
-            text += f", returned {self.returned}"
-        if self.relay:
-            text += f"; stopped: SMTP relay error: {self.relay}"
-        if self.paused:
-            text += f"; dispatch paused: {self.paused}"
-        return text
 
 
 @dataclass
@@ -83,65 +46,6 @@ class _PassState:
     attempted: int = 0
     bounced: list[int] = field(default_factory=list)
     braked: bool = False
-
-
-class Recorder(threading.Thread):
-    """Stores outcomes as soon as each SMTP transaction ends, on its own thread, so the event
-    loop goes on talking SMTP meanwhile; outcomes that arrive together share one commit."""
-
-    def __init__(self, worker: Dispatcher, fixed_now: datetime | None, report: DispatchReport) -> None:
-        super().__init__(name="outbox-recorder", daemon=True)
-        self.worker = worker
-        self.fixed_now = fixed_now
-        self.report = report
-        self.queue: queue.SimpleQueue[Result | None] = queue.SimpleQueue()
-        self.error: BaseException | None = None
-
-    def put(self, result: Result) -> None:
-        self.queue.put(result)
-
-    def finish(self) -> None:
-        self.queue.put(None)
-        self.join()
-        if self.error is not None:
-            raise self.error
-
-    def run(self) -> None:
-        w = self.worker
-        done = False
-        while not done:
-            first = self.queue.get()
-            batch = [] if first is None else [first]
-            done = first is None
-            while not self.queue.empty():
-                item = self.queue.get()
-                if item is None:
-                    done = True
-                else:
-                    batch.append(item)
-            if not batch:
-                continue
-            try:
-                stored = results.record_results(
-                    w.engine,
-                    batch,
-                    now=self.fixed_now or w.clock(),
-                    max_attempts=w.settings.max_attempts,
-                    retry_base=w.settings.retry_base_seconds,
-                    bounce_limit=w.settings.hard_bounce_limit,
-                    rng=w.rng,
-                    charge_bounces=False,
-                )
-            except Exception as e:
-                log.exception(
-                    "could not record %d outcome(s); their leases will expire and they retry", len(batch)
-                )
-                self.error = e
-                continue
-            for state, line in stored:
-                log.info("decision %s", line)
-                counter = _COUNTERS[state]
-                setattr(self.report, counter, getattr(self.report, counter) + 1)
 
 
 class Dispatcher:
@@ -222,8 +126,7 @@ class Dispatcher:
                             await queue.put(d)
                             continue
                         log.info("decision outbox=%s state=%s reason=%r", d.outbox_id, d.state, d.reason)
-                        counter = _COUNTERS[d.state]
-                        setattr(report, counter, getattr(report, counter) + 1)
+                        report.count(d.state)
             finally:
                 for _ in self.connections:
                     await queue.put(None)
@@ -234,6 +137,8 @@ class Dispatcher:
                     unstarted.append(decision.outbox_id)
                     continue
                 assert decision.job is not None
+                while recorder.full:
+                    await asyncio.sleep(0.002)
                 result, outcome = await self._send_one(
                     connection, decision.outbox_id, decision.job, fixed_now
                 )
@@ -253,7 +158,15 @@ class Dispatcher:
                     )
                 recorder.put(result)
 
-        recorder = Recorder(self, fixed_now, report)
+        recorder = Recorder(
+            self.engine,
+            self.settings,
+            self.clock,
+            self.rng,
+            report,
+            fixed_now=fixed_now,
+            backlog=self.settings.unrecorded_max,
+        )
         recorder.start()
 
         try:

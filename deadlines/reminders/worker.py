@@ -26,8 +26,9 @@ from deadlines.db.feeddata import publish_from_db
 from deadlines.db.ratelimit import prune
 from deadlines.mail.render import Renderer
 from deadlines.quiet_hours import parse_quiet_hours
-from deadlines.reminders.dispatch import Dispatcher, DispatchReport
+from deadlines.reminders.dispatch import Dispatcher
 from deadlines.reminders.plan_db import PlanReport, plan_all
+from deadlines.reminders.recorder import DispatchReport
 from deadlines.settings import Settings
 
 log = logging.getLogger("deadlines.worker")
