@@ -6,9 +6,12 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deadlines.errors import DeadlinesError, StorageError
 from deadlines.web.admin.auth import LoginRequired, login_redirect_target
@@ -50,7 +53,42 @@ async def to_login(_request: Request, exc: Exception) -> Response:
 
 async def service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DeadlinesError)
-    return _site(request).pages.message(request, exc.status, "error", text=str(exc))
+    # The service's message names the field and value in English; marked so on Korean pages.
+    return _site(request).pages.message(request, exc.status, "error", text=str(exc), text_lang="en")
+
+
+# The page (a kind in the public words) for a refusal with this status.
+HTTP_KINDS = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_allowed", 422: "bad_request"}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """404, 403, 405 and the like as a page in the visitor's language (JSON for the API and for
+    clients asking for JSON), with the status and headers the refusal carries."""
+    assert isinstance(exc, StarletteHTTPException)
+    if wants_json(request):
+        return await http_exception_handler(request, exc)
+    kind = HTTP_KINDS.get(exc.status_code, "error")
+    text = None if kind != "error" or not isinstance(exc.detail, str) else exc.detail
+    if exc.status_code == 403 and "CSRF" in str(exc.detail):
+        kind, text = "csrf", None
+    response = _site(request).pages.message(request, exc.status_code, kind, text=text, text_lang="en")
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def bad_form(request: Request, exc: Exception) -> Response:
+    """A request the routes cannot read (a word where a number goes): 422 as a page."""
+    assert isinstance(exc, RequestValidationError)
+    if wants_json(request):
+        return await request_validation_exception_handler(request, exc)
+    return _site(request).pages.message(request, 422, "bad_request")
+
+
+async def server_error(request: Request, _exc: Exception) -> Response:
+    """The last resort: a short page in the visitor's language instead of a bare text."""
+    if wants_json(request):
+        return JSONResponse({"detail": "internal error; it is logged"}, status_code=500)
+    return _site(request).pages.message(request, 500, "server_error")
 
 
 async def unavailable(request: Request, exc: Exception) -> Response:
@@ -72,7 +110,7 @@ async def out_of_range(request: Request, exc: Exception) -> Response:
     text = "a value in the request is out of range or cannot be stored"
     if wants_json(request):
         return JSONResponse({"detail": text}, status_code=400)
-    return _site(request).pages.message(request, 400, "error", text=text)
+    return _site(request).pages.message(request, 400, "bad_request")
 
 
 def install(app: FastAPI) -> None:
@@ -82,3 +120,6 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(kind, unavailable)
     for bad_value in OUT_OF_RANGE:
         app.add_exception_handler(bad_value, out_of_range)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, bad_form)
+    app.add_exception_handler(500, server_error)

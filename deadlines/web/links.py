@@ -19,6 +19,8 @@ from deadlines.reminders.subscribers import (
     unsubscribe,
 )
 from deadlines.tokens import TokenError
+from deadlines.web.link_lang import link_language
+from deadlines.web.page_words import token_text
 from deadlines.web.personal import my_feed_links
 from deadlines.web.security import check_csrf
 from deadlines.web.site import NowDep, Site, SiteDep
@@ -38,7 +40,8 @@ router = APIRouter(include_in_schema=False)
 
 
 def invalid(site: Site, request: Request, error: TokenError) -> HTMLResponse:
-    return site.pages.message(request, 400, "link_invalid", text=str(error))
+    lang = link_language(site, request)
+    return site.pages.message(request, 400, "link_invalid", text=token_text(error, lang), lang=lang)
 
 
 @router.get("/confirm/{token}", response_class=HTMLResponse)

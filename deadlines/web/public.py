@@ -238,10 +238,6 @@ def subscribe(
     check_csrf(request, form.csrf_token)
     settings = site.settings
     d = site.feeds.current()
-    errors = sign_up_errors(form.sign_up(form.email), d.election_ids, station_keys(d), language(request))
-    if errors:  # every field's error at once, before any is stored or counted
-        context = {"form": form_context(d, now.date(), form.fields(), errors)}
-        return site.pages.render(request, "subscribe.html", context, 400)
     window = timedelta(minutes=settings.signup_window_minutes)
     try:
         with Session(site.engine) as session:
@@ -264,6 +260,12 @@ def subscribe(
             ):
                 session.commit()
                 return too_many(site, request)
+            wanted, lang = form.sign_up(form.email), language(request)
+            errors = sign_up_errors(wanted, d.election_ids, station_keys(d), lang)
+            if errors:  # every field's error at once; the attempt counts, as any refused one does
+                session.commit()
+                context = {"form": form_context(d, now.date(), form.fields(), errors)}
+                return site.pages.render(request, "subscribe.html", context, 400)
             sign_up(
                 session=session,
                 request=form.sign_up(form.email),
