@@ -51,6 +51,15 @@ WORDS = {
 }
 
 
+def other_language(text: str | None, lang: str) -> str | None:
+    """The language of a staff member's reason when it is not the page's (for `lang=`): Korean
+    when it has Hangul, else English."""
+    if not text:
+        return None
+    written = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in text) else "en"
+    return written if written != lang else None
+
+
 def act_context(data: FeedData, election_id: str, timezone: str, lang: str) -> dict[str, Any]:
     """For the election page: per deadline, how to act and its last change (with the reason)."""
     act: dict[str, dict[str, Any]] = {}
@@ -63,6 +72,7 @@ def act_context(data: FeedData, election_id: str, timezone: str, lang: str) -> d
             "how": how(r, lang),
             "changed": changed_text(last, lang, timezone) if last else "",
             "why": reason_text(last, lang) if last else "",
+            "why_lang": other_language(last.reason, lang) if last else None,
         }
     return {"act": act, "act_words": WORDS[lang]}
 
@@ -76,6 +86,7 @@ def _row(change: DateChange, lang: str, timezone: str) -> dict[str, Any]:
         "was": words["withdrawn"] if change.was.cancelled else (was_text(change) or span(change.was)),
         "now": words["withdrawn"] if change.now.cancelled else span(change.now),
         "why": reason_text(change, lang).partition(": ")[2] or words["no_reason"],
+        "why_lang": other_language(change.reason, lang),
     }
 
 
