@@ -121,6 +121,7 @@ def test_an_override_with_a_reason_shows_on_the_page_the_feed_and_the_changes_pa
     assert (
         "일정 변경 내역" in ko_changes and "국외부재자 신고" in ko_changes and "2027-12-01 변경" in ko_changes
     )
+    assert f'<dd lang="en">{REASON}</dd>' in ko_changes
     # The election page links to the list.
     assert f'href="{PAGE}/changes"' in site.client.get(PAGE).text
 
