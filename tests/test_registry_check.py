@@ -90,9 +90,9 @@ def _voter(settings: Settings, email: str, language: str, now: datetime) -> None
 
 @pytest.mark.slow
 def test_the_yearly_check_is_delivered_in_each_language(
-    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    settings = prepare(sqlite_url, tmp_path, smtp_server.port)
+    settings = prepare(db_url, tmp_path, smtp_server.port)
     start = datetime(2027, 12, 1, tzinfo=UTC)
     _voter(settings, "en@example.org", "en", start)
     _voter(settings, "ko@example.org", "ko", start)

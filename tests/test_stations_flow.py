@@ -80,14 +80,12 @@ def test_import_fails_only_when_nothing_is_usable(sqlite_url: str, tmp_path: Pat
     assert run("stations", "list").stdout.strip() == "no stations"
 
 
-def test_the_los_angeles_feed_opens_at_08_00_los_angeles_time_each_day(
-    sqlite_url: str, tmp_path: Path
-) -> None:
+def test_the_los_angeles_feed_opens_at_08_00_los_angeles_time_each_day(db_url: str, tmp_path: Path) -> None:
     """Acceptance: the sample stations imported and published, the Los Angeles station's feed
     has one event per voting day (29 Mar - 3 Apr 2028), each from 08:00 to 17:00 in
     America/Los_Angeles: 08:00 PDT is 15:00 UTC."""
-    make_settings(sqlite_url, tmp_path)
-    run = Cli(cli_env(sqlite_url, tmp_path))
+    make_settings(db_url, tmp_path)
+    run = Cli(cli_env(db_url, tmp_path))
     assert run("stations", "import", str(SAMPLE)).exit_code == 0
     assert run("publish").exit_code == 0
     path = tmp_path / "calendars" / f"{E2028}.station.los-angeles.en.ics"

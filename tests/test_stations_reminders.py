@@ -58,10 +58,10 @@ def _station_mail(server: SmtpServer, to: str) -> list[object]:
 
 @pytest.mark.slow
 def test_opens_tomorrow_at_the_right_instant_in_each_language(
-    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+    db_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    settings = prepare(sqlite_url, tmp_path, smtp_server.port)
-    assert Cli(cli_env(sqlite_url, tmp_path))("stations", "import", str(SAMPLE)).exit_code == 0
+    settings = prepare(db_url, tmp_path, smtp_server.port)
+    assert Cli(cli_env(db_url, tmp_path))("stations", "import", str(SAMPLE)).exit_code == 0
     start = datetime(2028, 3, 1, tzinfo=UTC)
     _voter(settings, "la@example.org", "en", LA, f"{E2028}/los-angeles", start)
     _voter(settings, "ko@example.org", "ko", "Asia/Seoul", f"{E2028}/los-angeles", start)
