@@ -225,3 +225,32 @@ def test_console_edit_and_delete_are_audited_and_republished(site: Site) -> None
     with Session(site.engine) as session:
         deleted = session.exec(select(AuditEntry).where(AuditEntry.action == "station.deleted")).one()
     assert deleted.before and deleted.before["station"] == "tokyo"
+
+
+def test_preferences_show_and_change_the_station(site: Site) -> None:
+    from deadlines.reminders.subscribers import link_token
+
+    site.post(
+        "/subscribe",
+        {
+            "email": "prefs@example.org",
+            "timezone": "Asia/Tokyo",
+            "elections": E2028,
+            "station": f"{E2028}/tokyo",
+        },
+    )
+    with Session(site.engine) as session:
+        subscriber = session.exec(select(Subscriber)).one()
+        token = link_token(site.settings.secret_key, "preferences", subscriber)
+    page = site.client.get(f"/preferences/{token}?lang=en").text
+    assert f'<option value="{E2028}/tokyo" selected>' in page
+    saved = site.post(
+        f"/preferences/{token}",
+        {"timezone": "Asia/Tokyo", "elections": E2028, "station": f"{E2028}/sydney", "registry_check": "1"},
+    )
+    assert saved.status_code == 303
+    with Session(site.engine) as session:
+        sub = session.exec(select(Subscription)).one()
+    assert (sub.station, sub.registry_check) == ("sydney", True)
+    page = site.client.get(f"/preferences/{token}?lang=en").text
+    assert f'<option value="{E2028}/sydney" selected>' in page and 'value="1" checked' in page
