@@ -210,3 +210,14 @@ def test_a_broken_rule_named_by_a_placeholder_gives_one_error_not_two(tmp_path: 
     )
     [error] = errors_of(tmp_path)
     assert "rule report: field 'opens'" in error and "'E-15O'" in error
+
+
+def test_action_fields_are_documented() -> None:
+    from deadlines.rules.loader import ACTION_FIELDS
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `actions` |"))
+    for name in ACTION_FIELDS:
+        assert f"{name} = " in row
+    assert "{link}" in readme and "{overseas-absentee-report.opens}" in readme
