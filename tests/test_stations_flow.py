@@ -166,6 +166,9 @@ def test_sign_up_with_a_station_is_stored(site: Site) -> None:
     form = site.client.get(f"/subscribe?election={E2028}&lang=en").text
     assert '<select id="station" name="station"' in form
     assert f'<option value="{E2028}/los-angeles">United States · Los Angeles' in form
+    # Only where the chosen election has stations: not for the 2030 local elections.
+    assert 'name="station"' not in site.client.get("/subscribe?election=kr-2030-local").text
+    assert 'name="station"' not in site.client.get("/elections/kr-2030-local").text
     r = site.post(
         "/subscribe",
         {

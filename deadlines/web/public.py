@@ -107,7 +107,10 @@ def form_context(d: FeedData, today: date, values: dict[str, Any], errors: dict[
         "trigger_choices": TRIGGERS,
         "languages": LANGUAGES,
         "fields": values,
-        "station_choices": station_choices(d, upcoming(d, today)),
+        # Stations of the elections already chosen (all, when none is yet).
+        "station_choices": station_choices(
+            d, [e for e in upcoming(d, today) if not values.get("elections") or e.id in values["elections"]]
+        ),
         "errors": errors,
     }
 
