@@ -12,6 +12,7 @@ import icalendar
 import pytest
 from sqlmodel import Session, col, select
 
+from deadlines.db.engine import make_engine
 from deadlines.db.models import AuditEntry, Subscriber, Subscription
 from tests.conftest import ROOT, Cli, cli_env
 from tests.web_helpers import Site, make_settings, running_site
@@ -257,3 +258,30 @@ def test_preferences_show_and_change_the_station(site: Site) -> None:
     assert (sub.station, sub.registry_check) == ("sydney", True)
     page = site.client.get(f"/preferences/{token}?lang=en").text
     assert f'<option value="{E2028}/sydney" selected>' in page and 'value="1" checked' in page
+
+
+def test_list_flags_a_station_outside_the_current_window(sqlite_url: str, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from deadlines.db.models import StationRow
+
+    make_settings(sqlite_url, tmp_path)
+    run = Cli(cli_env(sqlite_url, tmp_path))
+    assert run("stations", "import", str(SAMPLE)).exit_code == 0
+    # As if the election day had moved a week earlier once confirmed: Tokyo's stored days now
+    # end after the window.
+    engine = make_engine(sqlite_url)
+    with Session(engine) as session:
+        session.execute(
+            update(StationRow)
+            .where(col(StationRow.station) == "tokyo")
+            .values(opens=date(2028, 4, 1), closes=date(2028, 4, 4))
+        )
+        session.commit()
+    engine.dispose()
+    listed = run("stations", "list", "--election", E2028).stdout
+    tokyo = next(line for line in listed.splitlines() if " tokyo " in line)
+    assert tokyo.endswith(
+        "! 2028-04-01..2028-04-04 is outside the overseas voting window 2028-03-29..2028-04-03 (E-14 to E-9)"
+    )
+    assert "!" not in next(line for line in listed.splitlines() if " sydney " in line)

@@ -82,18 +82,29 @@ def import_command(ctx: Context, path: str, election: str | None) -> None:
 @pass_context
 def list_command(ctx: Context, election: str | None, as_json: bool) -> None:
     """List stations with their days and hours (local time at each station)."""
-    from deadlines.db.stations import list_stations
+    from deadlines.db.stations import list_stations, voting_windows
+    from deadlines.stations.csvparse import check_days
 
     with ctx.session() as session:
         found = list_stations(session=session, election=election)
+        windows = voting_windows(session=session)
+    # A station checked against an election day that has since moved (a provisional day confirmed
+    # otherwise) may now lie outside the window: say so, staff fix it in the console or the file.
+    problems = {
+        s.key: (problem[1] if (problem := check_days(s.opens, s.closes, window)) else None)
+        if (window := windows.get(s.election))
+        else "the election has no overseas voting window now"
+        for s in found
+    }
     if as_json:
-        echo_json({"stations": [s.as_dict() for s in found]})
+        echo_json({"stations": [{**s.as_dict(), "problem": problems[s.key]} for s in found]})
         return
     if not found:
         click.echo("no stations" + (f" for {election}" if election else ""))
         return
     for s in found:
+        note = f"  ! {problems[s.key]}" if problems[s.key] else ""
         click.echo(
             f"{s.election}  {s.station:20} {s.country} / {s.city}: {s.opens}..{s.closes} "
-            f"{s.hours_text()} {s.timezone}  {s.name_en}"
+            f"{s.hours_text()} {s.timezone}  {s.name_en}{note}"
         )
