@@ -120,10 +120,12 @@ def _stamp_day(m: re.Match[str]) -> date | None:
 def find_stamps(text: str) -> list[Stamp]:
     """Publication, page, dateline and update stamps, in order of how well they date the notice."""
     stamps: list[Stamp] = []
+    labelled = False
     # A page dates itself in its header or footer: reading only those keeps this linear and cheap.
     head = min(len(text), _HEADER_CHARS)
-    parts = [(0, head)] + ([(max(head, len(text) - _FOOTER_CHARS), len(text))] if len(text) > head else [])
-    for source, pattern in _FINDERS:
+    foot = max(head, len(text) - _FOOTER_CHARS)
+    parts = [(0, head)] + ([(foot, len(text))] if len(text) > head else [])
+    for n, (source, pattern) in enumerate(_FINDERS):
         for lo, hi in parts:
             if source == "dateline" and lo > 0:
                 continue
@@ -131,7 +133,54 @@ def find_stamps(text: str) -> list[Stamp]:
                 day = _stamp_day(m)
                 if day is not None:
                     stamps.append(Stamp(day, source, m.span()))
+                    labelled = labelled or (lo == 0 and n in _LABELLED)
+    if not labelled and foot > head:
+        deep = _first_labelled_stamp(text, head, foot)
+        if deep is not None:
+            stamps.insert(
+                next((i for i, s in enumerate(stamps) if _RANK[s.source] > _RANK[deep.source]), len(stamps)),
+                deep,
+            )
     return stamps
+
+
+# The stamps that carry a label ("Posted:", "Date:", "Updated:"); the other kinds are a dateline or
+# a bare date line, which only a page's header makes a stamp.
+_LABELLED = (0, 1, 2, 5, 7, 8)
+_RANK = {"published": 0, "dateline": 1, "page": 2, "updated": 3}
+# Colon-labelled stamps, looked for past the header when it has no labelled stamp: a page whose
+# navigation runs longer than _HEADER_CHARS still dates its article. Each colon after a label's last
+# word is tried, in reading order, within reach of its label and date: the first stamp found is the
+# one nearest the article's start.
+_COLON_LABELLED = (2, 5, 8)
+_COLON = re.compile("[:：]")
+_LABEL_REACH, _DATE_REACH = 40, 80
+# How the labels of _COLON_LABELLED end (lower case), checked before their patterns are tried.
+_LABEL_ENDS = (
+    *("published", "posted", "write", "written", "release", "released", "issued", "issue", "publication"),
+    *("notice", "date", "dated", "updated", "modified", "revised", "reviewed", " on"),
+    *("일", "시", "자", "력", "점", "정"),
+)
+
+
+def _first_labelled_stamp(text: str, lo: int, hi: int) -> Stamp | None:
+    pos = lo
+    while (colon := _COLON.search(text, pos, hi)) is not None:
+        c = pos = colon.start() + 1
+        c -= 1
+        j = c - 1
+        while j >= lo and text[j] in " \t":
+            j -= 1
+        if j < lo or not text[j - 11 : j + 1].lower().endswith(_LABEL_ENDS):
+            continue
+        window = (max(0, c - _LABEL_REACH), min(len(text), c + _DATE_REACH))
+        for n in _COLON_LABELLED:
+            source, finder = _FINDERS[n]
+            for m in finder.finditer(text, *window):
+                day = _stamp_day(m) if m.start() <= c < m.end() else None
+                if day is not None:
+                    return Stamp(day, source, m.span())
+    return None
 
 
 def parse_meta_date(value: str | None) -> date | None:
