@@ -13,7 +13,7 @@ from deadlines.adapters import feed_settings
 from deadlines.db.feeddata import publish_from_db
 from deadlines.db.stations import delete_station, get_station, list_stations, upsert_station, voting_windows
 from deadlines.errors import StationError
-from deadlines.stations.csvparse import COLUMNS, validate_station
+from deadlines.stations.csvparse import COLUMNS, check_days, validate_station
 from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
 from deadlines.web.admin.context import Console, ConsoleDep
 from deadlines.web.security import FLASH_COOKIE, read_flash, sign_flash
@@ -106,8 +106,22 @@ def stations_index(
 ) -> HTMLResponse:
     with console.session() as session:
         found = list_stations(session=session, election=election or None)
+        windows = voting_windows(session=session)
+    # Days outside the current window (the election day moved since): shown so staff fix them.
+    problems = {}
+    for s in found:
+        window = windows.get(s.election)
+        problem = check_days(s.opens, s.closes, window) if window else ("opens", "no overseas voting window")
+        if problem:
+            problems[s.key] = problem[1]
     flash = read_flash(console.settings.secret_key, request.cookies.get(FLASH_COOKIE))
-    context = {"stations": found, "w": _words(console, request), "election": election or "", "note": flash}
+    context = {
+        "stations": found,
+        "problems": problems,
+        "w": _words(console, request),
+        "election": election or "",
+        "note": flash,
+    }
     return console.render(request, staff, "stations.html", context)
 
 
