@@ -1,0 +1,254 @@
+"""Accessibility in a real browser: axe-core (npm `axe-core`, installed under .ci/node by .ci/run)
+run in Debian's chromium on every public page and the console pages, in English and Korean, on a
+desktop and a phone; and no English sentence on a Korean page outside passages marked lang="en".
+
+One live site and one browser for the module, on a pinned clock (2026-11-30)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlmodel import Session, select
+
+from deadlines.db.engine import make_engine
+from deadlines.db.models import Subscriber
+from deadlines.reminders.subscribers import SignUp, sign_up
+from deadlines.tokens import make_token
+from deadlines.web.app import create_app
+from tests.conftest import ROOT, SAMPLE_NOTICE
+from tests.lang_check import foreign_runs
+from tests.smtp_server import SmtpServer, free_port
+from tests.test_browser import CHROMEDRIVER, CHROMIUM
+from tests.web_helpers import ELECTION_2028, PASSWORDS, make_settings
+
+AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+NOW = datetime(2026, 11, 30, 3, tzinfo=UTC)
+RULE_PAGE = "/admin/rulesets/kr-national-assembly/rules/overseas-absentee-report"
+VIEWPORTS = {"desktop": (1200, 1600), "phone": (390, 844)}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
+    ),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed under .ci/node (.ci/run does it)"),
+]
+
+# axe-core's verdict, cut to what a failure message needs.
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(
+  r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160))}))),
+  e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+"""
+
+
+@dataclass
+class A11ySite:
+    url: str
+    preferences: str
+    notice: int
+    driver: Any
+
+
+def _serve(tmp: Path, smtp: SmtpServer) -> tuple[uvicorn.Server, threading.Thread, str, Any]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = make_settings(f"sqlite:///{tmp / 'site.db'}", tmp, smtp.port, base_url=url)
+    app = create_app(settings, clock=lambda: NOW)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the server did not answer /healthz within 20 s")
+    return server, thread, url, settings
+
+
+def _preferences_token(settings: Any) -> str:
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        sign_up(
+            session=session,
+            request=SignUp("a11y@example.org", "ko", "America/Los_Angeles", (ELECTION_2028,), ("overseas",)),
+            known_elections=[ELECTION_2028],
+            now=NOW,
+        )
+        subscriber = session.exec(select(Subscriber)).one()
+        subscriber.status = "active"
+        session.add(subscriber)
+        session.commit()
+        token = make_token(settings.secret_key, "preferences", subscriber.id or 0, binding=subscriber.secret)
+    engine.dispose()
+    return token
+
+
+def _ingest_notice(url: str) -> int:
+    """A notice to review, pasted through the console as staff would."""
+    # The cookies are Secure: a browser sends them to 127.0.0.1 over http, httpx does not, so
+    # they are passed by hand.
+    with httpx.Client(base_url=url, timeout=30) as client:
+        csrf = client.get("/admin/login").cookies["csrf"]
+        login = {"csrf_token": csrf, "username": "editor", "password": PASSWORDS["editor"], "next": "/admin/"}
+        signed_in = client.post("/admin/login", data=login, headers={"cookie": f"csrf={csrf}"})
+        assert signed_in.status_code == 303, signed_in.text[:300]
+        staff = signed_in.cookies["staff_session"]
+        text = SAMPLE_NOTICE.read_text(encoding="utf-8")
+        added = client.post(
+            "/admin/notices",
+            data={"csrf_token": csrf, "text": text},
+            headers={"cookie": f"csrf={csrf}; staff_session={staff}"},
+        )
+        assert added.status_code == 303, added.text[:300]
+        return int(added.headers["location"].rsplit("/", 1)[1])
+
+
+def _browser(tmp: Path) -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1200,1600",
+        f"--user-data-dir={tmp / 'profile'}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_script_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def a11y(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A11ySite]:
+    tmp = tmp_path_factory.mktemp("a11y")
+    smtp = SmtpServer()
+    smtp.start()
+    server, thread, url, settings = _serve(tmp, smtp)
+    driver = _browser(tmp)
+    try:
+        yield A11ySite(url, _preferences_token(settings), _ingest_notice(url), driver)
+    finally:
+        driver.quit()
+        server.should_exit = True
+        thread.join(timeout=10)
+        smtp.stop()
+
+
+def _check(site: A11ySite, lang: str, label: str) -> list[str]:
+    """axe's violations on the page now open, and on a Korean page its English runs."""
+    driver = site.driver
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    problems = [
+        f"{label}: {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+        for v in driver.execute_async_script(RUN_AXE)
+    ]
+    html = driver.page_source
+    assert f'lang="{lang}"' in html[:200], f"{label}: not in {lang}"
+    if lang == "ko":
+        problems += [f"{label}: English on a Korean page: {run!r}" for run in foreign_runs(html)]
+    return problems
+
+
+def _open(site: A11ySite, path: str, lang: str) -> None:
+    joiner = "&" if "?" in path else "?"
+    site.driver.get(f"{site.url}{path}{joiner}lang={lang}")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_public_pages_have_no_axe_violations(a11y: A11ySite, lang: str, viewport: str) -> None:
+    a11y.driver.set_window_size(*VIEWPORTS[viewport])
+    problems: list[str] = []
+    for path in (
+        "/",
+        f"/elections/{ELECTION_2028}",
+        "/subscribe",
+        "/calendars/",
+        f"/preferences/{a11y.preferences}",
+        "/no/such/page",
+    ):
+        _open(a11y, path, lang)
+        problems += _check(a11y, lang, f"{lang} {viewport} {path}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_console_pages_have_no_axe_violations(a11y: A11ySite, lang: str, viewport: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = a11y.driver
+    driver.set_window_size(*VIEWPORTS[viewport])
+    problems: list[str] = []
+    _open(a11y, "/admin/login", lang)
+    problems += _check(a11y, lang, f"{lang} {viewport} login")
+    if not driver.find_elements(By.CSS_SELECTOR, "form[action='/admin/logout']"):
+        driver.find_element(By.ID, "username").send_keys("editor")
+        driver.find_element(By.ID, "password").send_keys(PASSWORDS["editor"])
+        driver.find_element(By.CSS_SELECTOR, "form[action='/admin/login'] button").click()
+        _wait(lambda: driver.current_url.rstrip("/").endswith("/admin"))
+    for path in (
+        "/admin/",
+        "/admin/rules",
+        RULE_PAGE,
+        f"/admin/elections/{ELECTION_2028}",
+        "/admin/notices",
+        f"/admin/notices/{a11y.notice}",
+        "/admin/outbox",
+        "/admin/audit",
+        "/admin/history/election/" + ELECTION_2028,
+    ):
+        _open(a11y, path, lang)
+        problems += _check(a11y, lang, f"{lang} {viewport} {path}")
+    # The preview: the rule's form sent unchanged.
+    _open(a11y, RULE_PAGE, lang)
+    driver.find_element(By.CSS_SELECTOR, "form[action$='/preview'] button[type='submit']").click()
+    _wait(lambda: driver.find_elements(By.ID, "publish"))
+    problems += _check(a11y, lang, f"{lang} {viewport} preview")
+    assert not problems, "\n".join(problems)
+
+
+def _wait(predicate: Any, seconds: float = 10) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the page")
+
+
+def test_axe_and_the_language_check_find_what_they_should(a11y: A11ySite) -> None:
+    """The checks can fail: an image without a text and an English sentence on a Korean page."""
+    page = "<html lang='ko'><head><title>시험</title></head><body><main><h1>시험</h1><img src='x.png'>"
+    a11y.driver.get(
+        "data:text/html;charset=utf-8," + page + "<p>Reload the page now</p></main></body></html>"
+    )
+    problems = _check(a11y, "ko", "planted")
+    assert any("image-alt" in p for p in problems), problems
+    assert any("'Reload the page now'" in p for p in problems), problems
