@@ -17,8 +17,9 @@ from sqlmodel import Session, col, select
 from deadlines.db.engine import make_engine
 from deadlines.db.models import OutboxRow, Subscriber
 from deadlines.reminders.plan_db import PlanReport
+from deadlines.reminders.recorder import DispatchReport
 from deadlines.reminders.subscribers import SignUp, sign_up
-from deadlines.reminders.worker import DispatchReport, Worker
+from deadlines.reminders.worker import Worker
 from deadlines.settings import Settings, load_settings
 from tests.conftest import Cli, cli_env
 

@@ -22,7 +22,7 @@ NOW = datetime(2024, 2, 9, 15, tzinfo=UTC)
 CLOSE = NOW + timedelta(days=1)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=150)
 def test_four_workers_deliver_20000_reminders_exactly_once(
     postgres_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
