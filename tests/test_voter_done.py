@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from deadlines.db.engine import make_engine
 from deadlines.db.models import DeadlineRow, Subscriber, Subscription
+from deadlines.db.voter import mark_done
 from deadlines.db.voter_tables import DoneMark
 from deadlines.outbox_state import Kind
 from deadlines.reminders.policy import RowFacts, Verdict, decide
@@ -206,3 +207,54 @@ def test_policy_for_done_deadlines(facts: RowFacts, verdict: Verdict) -> None:
         and facts.deadline_revision is not None
         and facts.subscriber_status == "active"
     )
+
+
+def test_a_done_deadline_still_gets_its_correction(
+    sqlite_url: str, tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    """Marked done, then the date moved: the voter is told (they may need to act again), and the
+    correction offers their personal feed. 23rd National Assembly election, 12 Apr 2028: the
+    overseas absentee reports close at E-60, 12 Feb 2028 (as the NEC counted 10 Feb 2024 for
+    10 Apr 2024); moving the election day a week moves that close a week."""
+    from tests.test_trust_corrections import (
+        CLOSE as CLOSE_2028,
+    )
+    from tests.test_trust_corrections import (
+        TITLE,
+        _corrections,
+        _pass,
+        _preview,
+        _promised,
+        _publish,
+        _subscribe,
+        _text,
+    )
+
+    with running_site(make_settings(sqlite_url, tmp_path, smtp_server.port)) as site:
+        _subscribe(site, "told@example.org", "America/Los_Angeles", ["overseas"])
+        site.login("editor")
+        _pass(site, CLOSE_2028 - timedelta(days=7) + timedelta(hours=1))
+        assert any(TITLE in str(m["Subject"]) for m in smtp_server.to("told@example.org"))
+        with Session(site.engine) as session:
+            sub = session.exec(select(Subscription)).one()
+            report = session.exec(
+                select(DeadlineRow).where(
+                    DeadlineRow.slug == "overseas-absentee-report", DeadlineRow.election_id == sub.election_id
+                )
+            ).one()
+            assert sub.id is not None and report.id is not None
+            assert mark_done(
+                session=session,
+                subscriber_id=sub.subscriber_id,
+                target=DoneTarget(sub.id, report.id),
+                now=CLOSE_2028 - timedelta(days=6),
+            )
+            session.commit()
+        page = _preview(site, "2028-04-19")
+        assert _promised(page) == 1
+        _publish(site, page)
+        _pass(site, CLOSE_2028 - timedelta(days=6))
+        [correction] = _corrections(smtp_server.to("told@example.org"))
+        text = _text(correction)
+        assert TITLE in text and "2028-02-19" in text
+        assert "webcal://deadlines.example.org/feeds/personal/" in text
