@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deadlines.extract import cues, sentences, titles
+from deadlines.extract import cues, ranges, sentences, titles
 from deadlines.extract.forms import PATTERNS
 from deadlines.extract.starts import STARTS, Started
 
@@ -293,3 +293,29 @@ def test_row_separator_equals_the_plain_pattern() -> None:
             a, b = plain.search(text, pos), sentences._ROW_SEPARATOR.search(text, pos)
             assert (a and a.span()) == (b and b.span()), (text, pos)
             assert sentences._may_separate(text[pos:]) or a is None, text
+
+
+def test_last_connector_drop_equals_the_plain_sub() -> None:
+    plain = re.compile(r"(?i:\b(?:on|by|from|until|before|between|the|is|are|will|be|must)\s*$)")
+    rng = random.Random(2)
+    words = ["on", "by", "from", "until", "before", "between", "BETWEEN", "the", "is", "must", "soon", "x"]
+    pieces = [*words, " ", "-", "\n", "\u017f", "\u0130", "\u0131"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))).strip()
+        assert titles._drop_last_word(text) == plain.sub("", text), text
+
+
+def test_ends_like_equals_the_character_loop() -> None:
+    def loop(text: str, begin: int, end: int, last: str) -> bool:
+        i = end - 1
+        while i >= begin and text[i].isspace():
+            i -= 1
+        return i >= begin and text[i].lower()[-1:] in last
+
+    rng = random.Random(4)
+    pieces = ["and", "to", "&", "-", "~", " ", "\t", "\u3000", "\u0130", "x", "D"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        begin, end = rng.randint(0, len(text)), rng.randint(0, len(text))
+        for last in (ranges._LEAD_LAST, "d&"):
+            assert ranges._ends_like(text, begin, end, last) == loop(text, begin, end, last), text

@@ -221,13 +221,18 @@ _NAMED_IS_NEEDS = ("deadline", "last", "closing", "cut", "first", "opening")
 _START_CLAUSE_NEEDS = ("open", "begin", "start", "commence", "take", "kick", "effective", "first")
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True, frozen=True)
 class Cues:
     """What the words around one date say."""
 
     reading: Reading
     strong: bool  # a cue word was found, not a default
     before_caveat: bool = False  # "before 10 Feb": the day itself may be excluded
+
+
+# The readings, made once (nothing changes a Cues after it is made).
+_EVENT, _DEADLINE, _START = Cues("event", True), Cues("deadline", True), Cues("start", True)
+_WEAK_EVENT = Cues("event", False)
 
 
 def read_single(before: str, after: str, clause: str, row_label: str | None) -> Cues:
@@ -255,44 +260,44 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         )
         or _EN_HOURS_AFTER.match(after)
     ):
-        return Cues("event", True)
+        return _EVENT
     if _NAMES_ELECTION.match(after) and not _DEADLINE_BEFORE.search(before):
-        return Cues("event", True)
+        return _EVENT
     if _DEADLINE_AFTER.match(after):
-        return Cues("deadline", True)
+        return _DEADLINE
     if _START_AFTER.match(after):
-        return Cues("start", True)
+        return _START
     dl = _DEADLINE_BEFORE.search(before)
     st = _START_BEFORE.search(before)
     if dl and not (st and st.start() > dl.start()):
         caveat = bool(_BEFORE_CAVEAT.search(before))
         return Cues("deadline", True, caveat)
     if st:
-        return Cues("start", True)
+        return _START
     # "the deadline to register to vote in the Nov. 5 general election is Monday, Oct. 21"
     named = _NAMED_IS.search(clause) if _may_hold(clause, _NAMED_IS_NEEDS) else None
     if named:
-        return Cues("start" if named["first"] else "deadline", True)
+        return _START if named["first"] else _DEADLINE
     if row_label is not None:
         if _START_CLAUSE.match(row_label):
-            return Cues("start", True)
+            return _START
         if _DEADLINE_CLAUSE.search(row_label):
-            return Cues("deadline", True)
+            return _DEADLINE
         if _START_CLAUSE.search(row_label):
-            return Cues("start", True)
+            return _START
     # `before` is at most TAIL (70) characters: the clause words below are read in all of it.
     # "until seven days before the election (Oct. 29)": a bracketed date restates the phrase before it.
     if before.endswith("(") and _BRACKETED_DEADLINE.search(before):
-        return Cues("deadline", True)
+        return _DEADLINE
     dl_clause = _last(_DEADLINE_CLAUSE, before)
     st_clause = _last(_START_CLAUSE, before) if _lowered_holds(lowered, folds, _START_CLAUSE_NEEDS) else -1
     if dl_clause >= 0 and dl_clause >= st_clause:
-        return Cues("deadline", True)
+        return _DEADLINE
     if st_clause >= 0:
-        return Cues("start", True)
+        return _START
     if ("까지" in after or "마감" in after) and _KO_DEADLINE_LATER.match(after):
-        return Cues("deadline", True)
-    return Cues("event", bool(_EVENT_BEFORE.search(before)))
+        return _DEADLINE
+    return _EVENT if _EVENT_BEFORE.search(before) else _WEAK_EVENT
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:

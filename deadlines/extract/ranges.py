@@ -64,10 +64,10 @@ _LEAD_LAST = "ohuld&-–—~"  # the last characters of _LEAD_JOINERS
 def _ends_like(text: str, begin: int, end: int, last: str) -> bool:
     """False only where text[begin:end].rstrip().lower() cannot end with a word whose last
     character is in `last`: a cheap look at the last character before the slicing and lowering."""
-    i = end - 1
-    while i >= begin and text[i].isspace():
-        i -= 1
-    return i >= begin and text[i].lower()[-1:] in last
+    if begin < end and not text[end - 1].isspace():  # the common case: no space before the date
+        return text[end - 1].lower()[-1:] in last
+    stripped = text[begin:end].rstrip()  # str.rstrip drops what str.isspace calls whitespace, in C
+    return bool(stripped) and stripped[-1].lower()[-1:] in last
 
 
 def _lead_day(text: str, a: DateMention, lo: int) -> tuple[int, int, str] | None:

@@ -108,6 +108,17 @@ def _clause_pieces(text: str) -> list[str]:
     return pieces
 
 
+# A connecting word left at the end of a title's words; it matches the whole last word of a stripped
+# text (no space follows), at most seven characters ("between"), so it is searched for only there.
+_LAST_CONNECTOR = re.compile(r"(?i:\b(?:on|by|from|until|before|between|the|is|are|will|be|must)\s*$)")
+
+
+def _drop_last_word(text: str) -> str:
+    """`_LAST_CONNECTOR.sub("", text)` for a stripped text."""
+    m = _LAST_CONNECTOR.search(text, max(0, len(text) - 7))
+    return text[: m.start()] if m else text
+
+
 def _has_date_words(text: str) -> bool:
     """`_DATE_WORDS.search(text)`, searched only where a month name occurs (every match holds one)."""
     if not _folds(text):
@@ -189,9 +200,7 @@ def title(
     if subject and len(subject.split()) <= MAX_WORDS + 3:
         return _capital(_trim(subject))
     words = _DATE_NOISE.sub(" ", clean)
-    words = re.sub(
-        r"(?i:\b(?:on|by|from|until|before|between|the|is|are|will|be|must)\s*$)", "", words.strip()
-    )
+    words = _drop_last_word(words.strip())
     if len(words.split()) >= 2:
         return _capital(_trim(_drop(_ARTICLE, words.strip())))
     return _trim(headline) if headline else None
