@@ -15,6 +15,7 @@ from deadlines.db.voter import done_deadline, is_done, mark_done, undo_done
 from deadlines.reminders.subscribers import link_token, subscriber_for_token, token_owner
 from deadlines.tokens import TokenError
 from deadlines.voter_links import DoneTarget, done_target
+from deadlines.web.links import invalid as _invalid  # in the language of the link's owner
 from deadlines.web.security import check_csrf
 from deadlines.web.site import NowDep, Site, SiteDep
 from deadlines.web.voter_words import VOTER_WORDS
@@ -55,10 +56,6 @@ def _page(
         "preferences": f"/preferences/{link_token(site.settings.secret_key, 'preferences', subscriber)}",
     }
     return site.pages.render(request, "done.html", context, lang=lang)
-
-
-def _invalid(site: Site, request: Request, error: TokenError) -> HTMLResponse:
-    return site.pages.message(request, 400, "link_invalid", text=str(error))
 
 
 @router.get("/done/{token}", response_class=HTMLResponse)

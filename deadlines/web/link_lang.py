@@ -13,7 +13,12 @@ from deadlines.web.pages import language
 from deadlines.web.site import Site
 
 # The first segment of a link's path names what its token was signed for.
-PURPOSES = {"confirm": "confirm", "unsubscribe": "unsubscribe", "preferences": "preferences"}
+PURPOSES = {
+    "confirm": "confirm",
+    "unsubscribe": "unsubscribe",
+    "preferences": "preferences",
+    "done": "done",
+}
 
 
 def link_language(site: Site, request: Request) -> str:
