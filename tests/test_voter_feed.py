@@ -132,7 +132,7 @@ def test_confirmation_page_offers_the_feed(site: Site) -> None:
 
 
 def test_a_forgotten_subscriber_takes_marks_and_feed_key_along(site: Site) -> None:
-    from deadlines.reminders.privacy import forget_subscriber
+    from deadlines.reminders.privacy import export_subscriber, forget_subscriber
 
     token, path = _feed_path(site, "forget@example.org", "Asia/Seoul")
     page = site.client.get(f"/preferences/{token}")
@@ -148,6 +148,9 @@ def test_a_forgotten_subscriber_takes_marks_and_feed_key_along(site: Site) -> No
     )
     engine = make_engine(site.settings.database_url)
     with Session(engine) as session:
+        exported = export_subscriber(session=session, email="forget@example.org")
+        assert [d["election"] for d in exported["done"]] == [ELECTION]
+        assert exported["feed_address_replaced_at"] == NOW.isoformat()
         forget_subscriber(session=session, email="forget@example.org", actor="test", now=NOW)
         session.commit()
     engine.dispose()

@@ -198,3 +198,16 @@ def followed_deadlines(
         if not sub.audiences or "all" in row.audiences or set(sub.audiences) & set(row.audiences):
             out.append((sub, row))
     return out
+
+
+def exported_actions(*, session: Session, subscriber_id: int) -> dict[str, object]:
+    """What the export of a person's data says about their done marks and feed key."""
+    query = (
+        sa_select(col(DeadlineRow.election_id), col(DeadlineRow.slug), col(DoneMark.at))
+        .join(DoneMark, col(DoneMark.deadline_id) == col(DeadlineRow.id))
+        .where(col(DoneMark.subscriber_id) == subscriber_id)
+        .order_by(col(DoneMark.at))
+    )
+    done = [{"election": e, "deadline": s, "at": at.isoformat()} for e, s, at in session.execute(query)]
+    feed = session.get(PersonalFeed, subscriber_id)
+    return {"done": done, "feed_address_replaced_at": feed.updated_at.isoformat() if feed else None}

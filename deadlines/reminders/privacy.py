@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from deadlines.db.audit import audit
 from deadlines.db.models import AuditEntry, OutboxRow, Subscriber, Subscription, Told
-from deadlines.db.voter import forget_subscriber_actions
+from deadlines.db.voter import exported_actions, forget_subscriber_actions
 from deadlines.errors import NotFound
 from deadlines.reminders.subscribers import normalise_email
 
@@ -40,6 +40,7 @@ def export_subscriber(*, session: Session, email: str) -> dict[str, Any]:
             }
             for m in mails
         ],
+        **exported_actions(session=session, subscriber_id=subscriber.id or 0),
     }
 
 
