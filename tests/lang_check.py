@@ -1,5 +1,6 @@
-"""A page's text read as a Korean reader sees it: runs of three or more English words found
-outside elements marked lang="en" (names and quotes are marked so), code and scripts."""
+"""A page's text read as its reader sees it: on a Korean page, runs of three or more English words
+outside elements marked lang="en" (names and quotes are marked so), code and scripts; on an
+English page, any Korean outside elements marked lang="ko"."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from html.parser import HTMLParser
 
 # Three or more ASCII words in a row, separated by spaces (and a comma or full stop).
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[,.;:]?\s+[A-Za-z][A-Za-z'’-]*){2,}")
+HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+(?:[\s·]+[\uac00-\ud7a3]+)*")
 SKIPPED = {"script", "style", "code", "pre", "kbd", "samp"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 SPOKEN_ATTRIBUTES = ("alt", "aria-label", "title", "placeholder")
@@ -22,7 +24,8 @@ class _Reader(HTMLParser):
         self.found: list[str] = []
 
     def _check(self, text: str) -> None:
-        self.found.extend(m.group(0) for m in ENGLISH_RUN.finditer(text))
+        pattern = ENGLISH_RUN if self.other == "en" else HANGUL_RUN
+        self.found.extend(m.group(0) for m in pattern.finditer(text))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         given = dict(attrs)
@@ -51,7 +54,7 @@ class _Reader(HTMLParser):
 
 
 def foreign_runs(html: str, other: str = "en") -> list[str]:
-    """Runs of English words on a page, outside passages marked as English."""
+    """Runs of words in `other` (English or Korean) on a page, outside passages marked so."""
     reader = _Reader(other)
     reader.feed(html)
     reader.close()

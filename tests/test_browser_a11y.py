@@ -170,8 +170,8 @@ def _check(site: A11ySite, lang: str, label: str) -> list[str]:
     ]
     html = driver.page_source
     assert f'lang="{lang}"' in html[:200], f"{label}: not in {lang}"
-    if lang == "ko":
-        problems += [f"{label}: English on a Korean page: {run!r}" for run in foreign_runs(html)]
+    other = "en" if lang == "ko" else "ko"
+    problems += [f"{label}: unmarked {other} on a {lang} page: {run!r}" for run in foreign_runs(html, other)]
     return problems
 
 
@@ -252,3 +252,5 @@ def test_axe_and_the_language_check_find_what_they_should(a11y: A11ySite) -> Non
     problems = _check(a11y, "ko", "planted")
     assert any("image-alt" in p for p in problems), problems
     assert any("'Reload the page now'" in p for p in problems), problems
+    a11y.driver.get("data:text/html;charset=utf-8,<html lang='en'><body><p>Apply: 신청하기</p></body></html>")
+    assert any("'신청하기'" in p for p in _check(a11y, "en", "planted")), "Korean on an English page"

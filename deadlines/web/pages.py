@@ -15,6 +15,7 @@ from deadlines.records import LANGUAGES
 from deadlines.settings import Settings
 from deadlines.web.audience import AUDIENCE_COOKIE
 from deadlines.web.i18n import LANG_COOKIE, negotiate, words
+from deadlines.web.lang_marks import marked
 from deadlines.web.pagecache import TOKEN_PLACEHOLDER, PageCache, page_key
 from deadlines.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token
 
@@ -40,6 +41,7 @@ class Pages:
     def __init__(self, settings: Settings, cache: PageCache | None = None) -> None:
         self.settings = settings
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.templates.env.filters["marked"] = marked
         self.cache = cache
 
     def render(
