@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deadlines.extract import cues, ranges, sentences, titles
+from deadlines.extract import cues, document, ranges, resolve, sentences, titles
 from deadlines.extract.forms import PATTERNS
 from deadlines.extract.starts import STARTS, Started
 
@@ -319,3 +319,52 @@ def test_ends_like_equals_the_character_loop() -> None:
         begin, end = rng.randint(0, len(text)), rng.randint(0, len(text))
         for last in (ranges._LEAD_LAST, "d&"):
             assert ranges._ends_like(text, begin, end, last) == loop(text, begin, end, last), text
+
+
+STAMP_PIECES = [
+    "Posted",
+    "posted on",
+    "First published",
+    "Date",
+    "DATE",
+    "date of issue",
+    "Updated",
+    "Last updated on",
+    "Reviewed",
+    "작성일",
+    "게시일시",
+    "수정일",
+    "released",
+    ": ",
+    ":",
+    "：",
+    " ",
+    "\n",
+    "3 May 2024",
+    "May 3, 2024",
+    "2024.05.03",
+    "2024-05-03",
+    "05/03/2024",
+    "Mar/02/2019",
+    "Friday, ",
+    "x",
+    "\u0130",
+    "\u0131",
+]
+
+
+@pytest.mark.parametrize("n", sorted(resolve._STARTS))
+def test_stamp_prefilters_equal_finditer(n: int) -> None:
+    pattern = resolve._STAMPS[n][1]
+    started = Started(pattern, resolve._STARTS[n])
+    rng = random.Random(n)
+    for _ in range(4000):
+        text = "".join(rng.choice(STAMP_PIECES) for _ in range(rng.randint(0, 8)))
+        assert _spans(started.finditer(text, 0, len(text))) == _spans(list(pattern.finditer(text))), text
+
+
+def test_control_count_equals_the_character_loop() -> None:
+    text = "".join(map(chr, range(128))) * 3
+    assert len(document._CONTROLS.findall(text)) == sum(
+        1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f"
+    )

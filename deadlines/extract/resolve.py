@@ -61,14 +61,18 @@ _STAMPS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
-# Where the unanchored labelled stamps can start, as patterns that begin with a plain character
-# class (the regex engine skips ahead to it; a (?i) label cannot): every first letter that (?i)
-# matches to one of the labels' (checked over every code point), then a loose tail. A superset of
-# the labels' starts: each candidate is confirmed by the full pattern, so the matches are the same.
+# Where the unanchored labelled stamps can start, as patterns that begin with one plain character
+# class (the regex engine skips ahead to it; a (?i) label or an alternation of classes cannot):
+# every first letter that (?i) matches to one of the labels' (checked over every code point), then
+# a loose tail. A superset of the labels' starts: each candidate is confirmed by the full pattern,
+# so the matches are the same (tests/test_extract_scans.py).
 _STARTS: dict[int, re.Pattern[str]] = {
-    2: re.compile(r"[DFIPRWdfiprw\u0130\u0131](?i:irst|ublished|osted|rit|elease|ssued|ate)|[작입등게보배]"),
+    2: re.compile(
+        r"[DFIPRWdfiprw\u0130\u0131작입등게보배]"
+        r"(?:(?<=[DFIPRWdfiprw\u0130\u0131])(?i:irst|ublished|osted|rit|elease|ssued|ate)|(?<=[작입등게보배]))"
+    ),
     5: re.compile(r"[Dd](?i:ate)"),
-    8: re.compile(r"[LMRUlmru](?i:ast|pdated|odified|evi)|수정"),
+    8: re.compile(r"[LMRUlmru수](?:(?<=[LMRUlmru])(?i:ast|pdated|odified|evi)|(?<=수)정)"),
 }
 _FINDERS: list[tuple[str, Finder]] = [
     (source, Started(pattern, _STARTS[n]) if n in _STARTS else pattern)
