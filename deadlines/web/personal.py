@@ -4,6 +4,7 @@ revocable from the preferences page), built from their subscriptions by the pure
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Annotated
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from deadlines.adapters import feed_settings
 from deadlines.db.models import Subscriber
 from deadlines.db.voter import feed_nonce, revoke_feed
+from deadlines.feeds.catalog import FeedData, FeedSettings
 from deadlines.feeds.personal import Follow, build_personal
 from deadlines.reminders.subscribers import subscriber_for_token, subscriptions_of, token_owner
 from deadlines.tokens import TokenError
@@ -25,6 +27,27 @@ from deadlines.web.site import NowDep, Site, SiteDep
 
 router = APIRouter(include_in_schema=False)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+MEMO_SIZE = 256
+# Feeds already built, by snapshot, settings, language, followed elections and day: everyone who
+# follows the same elections and audiences in one language gets the same bytes, so a calendar's
+# poll costs the token check and three small queries, not an ICS build. The snapshot is kept
+# beside its bytes and compared by identity, so a new snapshot never meets an old feed.
+_memo: OrderedDict[tuple[object, ...], tuple[FeedData, bytes, datetime | None]] = OrderedDict()
+
+
+def _built(
+    data: FeedData, follows: list[Follow], lang: str, settings: FeedSettings, now: datetime
+) -> tuple[bytes, datetime | None]:
+    key = (id(data), settings, lang, tuple(follows), now.date())
+    hit = _memo.get(key)
+    if hit is not None and hit[0] is data:
+        _memo.move_to_end(key)
+        return hit[1], hit[2]
+    body, last = build_personal(data, follows, lang, settings, now)
+    _memo[key] = (data, body, last)
+    while len(_memo) > MEMO_SIZE:
+        _memo.popitem(last=False)
+    return body, last
 
 
 def my_feed_links(request: Request, site: Site, subscriber: Subscriber, nonce: str | None) -> dict[str, str]:
@@ -64,7 +87,7 @@ def personal_feed(request: Request, site: SiteDep, now: NowDep, name: str) -> Re
             lang = subscriber.language
     except TokenError:
         return _plain(404, "no such feed")
-    ics, last = build_personal(site.feeds.current(), follows, lang, feed_settings(site.settings), now)
+    ics, last = _built(site.feeds.current(), follows, lang, feed_settings(site.settings), now)
     etag = '"' + hashlib.sha256(ics).hexdigest()[:32] + '"'
     headers = {
         "etag": etag,
