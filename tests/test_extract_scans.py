@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deadlines.extract import cues, document, ranges, resolve, sentences, titles
-from deadlines.extract.forms import PATTERNS
+from deadlines.extract import cues, dates, document, ranges, resolve, sentences, titles
+from deadlines.extract.forms import ANCHOR_REACH, NOT_DATES, PATTERNS
 from deadlines.extract.starts import STARTS, Started
 
 CORPUS = Path(__file__).parent / "notices"
@@ -368,3 +368,19 @@ def test_control_count_equals_the_character_loop() -> None:
     assert len(document._CONTROLS.findall(text)) == sum(
         1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f"
     )
+
+
+MASK_PIECES = ["1", "23", "555", "0142", "2024", "+", "+82", "(", ")", " ", "-", ".", "/", "x", "\n"]
+MASK_PIECES += ["@", "a.b", "file", ".pdf", ".hwp", "No.", "Ref", "EL", "ABC", "제", "호", "https://", "www."]
+
+
+@pytest.mark.parametrize("n", [n for n, (_, _, anchor) in enumerate(NOT_DATES) if anchor is not None])
+def test_anchored_masks_equal_a_scan_of_the_whole_text(n: int) -> None:
+    _, pattern, anchor = NOT_DATES[n]
+    assert anchor is not None
+    rng = random.Random(n)
+    for _ in range(20000):
+        text = "".join(rng.choice(MASK_PIECES) for _ in range(rng.randint(0, 30)))
+        windows = dates._windows(text, 0, len(text), anchor, ANCHOR_REACH, ANCHOR_REACH)
+        found = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
+        assert found == [m.span() for m in pattern.finditer(text)], text

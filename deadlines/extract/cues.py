@@ -348,8 +348,19 @@ def follows_since(before: str) -> bool:
     return _may_hold(tail, ("since",)) and _SINCE.search(tail) is not None
 
 
+# Every _AUDIENCES match holds one of these: most sentences hold none, and skip the search.
+_AUDIENCE_WORDS = (
+    *("overseas", "abroad", "absentee", "expatriate", "diaspora", "candidate", "nominat"),
+    *("poll", "press", "media", "broadcast", "재외", "국외", "해외", "귀국", "후보", "여론조사", "언론", "보도"),
+)
+
+
 def _audiences_in(text: str) -> set[str]:
-    return {_AUDIENCE_OF[word] for word in _AUDIENCES.findall(text.lower())}
+    lowered = text.lower()
+    for word in _AUDIENCE_WORDS:
+        if word in lowered:
+            return {_AUDIENCE_OF[word] for word in _AUDIENCES.findall(lowered)}
+    return set()
 
 
 @functools.lru_cache(maxsize=256)

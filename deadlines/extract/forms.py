@@ -217,7 +217,8 @@ NOT_DATES: list[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | None]]
             r"(?:(?<=\+)\d{1,3}[\s.-]\(?\d{2,4}\)?|(?<=\()\d{2,4}\)?|(?<=\d)(?:\d{0,2}[\s.-]\(?\d{2,4}\)?|\d{1,3}\)?))"
             r"[\s.-]\d{3,4}[\s.-]\d{4}(?!\d)"
         ),
-        None,
+        # Every phone number ends with a digit, a separator and four digits: its anchor.
+        re.compile(r"\d[\s.-]\d{4}(?!\d)"),
     ),
     (
         (
