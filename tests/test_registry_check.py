@@ -111,6 +111,7 @@ def test_the_yearly_check_is_delivered_in_each_language(
     assert "영구명부" in ko_text
     for body in (text, ko_text):
         assert not any(word in body for word in ABOLISHED)
+        assert "webcal://" in body and "/feeds/personal/" in body and "placeholder.invalid" not in body
 
 
 def test_the_page_for_voters_abroad_and_the_sign_up_option(sqlite_url: str, tmp_path: Path) -> None:

@@ -80,6 +80,7 @@ def test_opens_tomorrow_at_the_right_instant_in_each_language(
     assert "- Wed 29 Mar 2028 08:00-17:00" in text and "- Mon 3 Apr 2028 08:00-17:00" in text
     assert "(local time, America/Los_Angeles)" in text and "in your time zone" not in text
     assert f"/calendars/{E2028}.station.los-angeles.en.ics" in text
+    assert "/feeds/personal/" in text and "/done/" in text and "placeholder.invalid" not in text
     [ko] = _station_mail(smtp_server, "ko@example.org")
     assert str(ko["Subject"]) == "재외투표소 투표가 내일 08:00(로스앤젤레스)에 시작됩니다"  # type: ignore[index]
     ko_text = ko.get_body(("plain",)).get_content()  # type: ignore[attr-defined]
