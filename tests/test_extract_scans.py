@@ -384,3 +384,13 @@ def test_anchored_masks_equal_a_scan_of_the_whole_text(n: int) -> None:
         windows = dates._windows(text, 0, len(text), anchor, ANCHOR_REACH, ANCHOR_REACH)
         found = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
         assert found == [m.span() for m in pattern.finditer(text)], text
+
+
+def test_row_tail_strip_equals_the_plain_sub() -> None:
+    words = ["not", "NOT", "no", "later", "than", "on", "or", "before", "by", "from", "until", "after", "at"]
+    pieces = [*words, "5", "11", ":", "30", ".", "p", "a", "m", "noon", "midnight", "-", "–", ",", "x"]
+    pieces += ["Label", "PM", "\n", "\xa0", "\t", "\u0131", "\u0130", "\u017f", "unt\u0131l"]
+    rng = random.Random(5)
+    for _ in range(12000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "  "]) for _ in range(rng.randint(0, 10)))
+        assert sentences.strip_row_tail(text) == sentences._ROW_TAIL.sub("", text), text

@@ -41,6 +41,19 @@ _ROW_TAIL = re.compile(
 )
 
 
+# A _ROW_TAIL match holds only spaces, digits, [:.,-–—] and the letters of its words and times (İ
+# and ı fold to i): it starts after the last other character, and is searched for only from there.
+_NOT_IN_TAIL = re.compile(r"(?s:.*)[^\s\d:.,\-–—ABDEFGHILMNOPRTUYabdefghilmnoprtuy\u0130\u0131]")
+
+
+def strip_row_tail(label: str) -> str:
+    """`_ROW_TAIL.sub("", label)`: the end-anchored pattern, which can match empty anywhere, searched
+    for only where it can start instead of at every position."""
+    last = _NOT_IN_TAIL.match(label)
+    tail = _ROW_TAIL.search(label, last.end() if last else 0)
+    return label[: tail.start()] if tail else label
+
+
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     pos = start
     for m in _SENTENCE_END.finditer(text, start, end):
@@ -97,7 +110,7 @@ def row_label(text: str, start: int, first: int, times: list[TimeMention]) -> st
     # After the column break only a few words may stand before the date: "Not later than", "By 4pm on".
     if column is None or label_end - (start + column.end()) > 40:
         return None
-    label = _ROW_TAIL.sub("", head[: column.start()]).strip(" \t|:-–—,")
+    label = strip_row_tail(head[: column.start()]).strip(" \t|:-–—,")
     if len(label.split()) < 2 or re.search(r"[.!?]\s", label) or len(label) > 120:
         return None
     return label
