@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     )
     batch_size: int = Field(200, description="Reminders claimed per dispatch batch.", ge=1)
     unrecorded_max: int = Field(
-        32,
+        100,
         description="Most sent emails whose outcome is not yet stored; a crash may repeat these.",
         ge=1,
     )

@@ -137,8 +137,11 @@ class Dispatcher:
                     unstarted.append(decision.outbox_id)
                     continue
                 assert decision.job is not None
-                while recorder.full:
-                    await asyncio.sleep(0.002)
+                while True:
+                    room.clear()
+                    if not recorder.full:
+                        break
+                    await room.wait()
                 result, outcome = await self._send_one(
                     connection, decision.outbox_id, decision.job, fixed_now
                 )
@@ -158,6 +161,9 @@ class Dispatcher:
                     )
                 recorder.put(result)
 
+        # Set (from the recorder's thread) each time stored outcomes make room in its backlog.
+        room = asyncio.Event()
+        loop = asyncio.get_running_loop()
         recorder = Recorder(
             self.engine,
             self.settings,
@@ -166,6 +172,7 @@ class Dispatcher:
             report,
             fixed_now=fixed_now,
             backlog=self.settings.unrecorded_max,
+            on_stored=lambda: loop.call_soon_threadsafe(room.set),
         )
         recorder.start()
 

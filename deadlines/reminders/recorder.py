@@ -81,6 +81,7 @@ class Recorder(threading.Thread):
         *,
         fixed_now: datetime | None = None,
         backlog: int = 8,
+        on_stored: Callable[[], object] = lambda: None,
     ) -> None:
         super().__init__(name="outbox-recorder", daemon=True)
         self.engine = engine
@@ -92,6 +93,7 @@ class Recorder(threading.Thread):
         self.queue: queue.SimpleQueue[Result | None] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.limit = max(1, backlog)
+        self.on_stored = on_stored  # wakes senders waiting for room; called on this thread
         self._unstored = 0
         self._lock = threading.Lock()
 
@@ -131,6 +133,7 @@ class Recorder(threading.Thread):
             finally:
                 with self._lock:
                     self._unstored -= len(batch)
+                self.on_stored()
 
     def _store(self, batch: list[Result]) -> None:
         s = self.settings
