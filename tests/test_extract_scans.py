@@ -394,3 +394,12 @@ def test_row_tail_strip_equals_the_plain_sub() -> None:
     for _ in range(12000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", "  "]) for _ in range(rng.randint(0, 10)))
         assert sentences.strip_row_tail(text) == sentences._ROW_TAIL.sub("", text), text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_month_check_equals_the_month_hint(text: str) -> None:
+    assert dates._has_month(text, 0, len(text)) == (dates._MONTH_HINT.search(text) is not None)
+    assert dates._has_month(text, 1, len(text) - 1) == (
+        dates._MONTH_HINT.search(text, 1, len(text) - 1) is not None
+    )

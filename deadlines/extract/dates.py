@@ -97,6 +97,22 @@ _MONTH_HINT = re.compile(
 )
 
 
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _has_month(text: str, start: int, stop: int) -> bool:
+    """`_MONTH_HINT.search(text, start, stop)`: a month's first three letters, case ignored, looked
+    for in a lower-cased copy (ſ, the one other letter that folds to one of theirs, goes to the regex)."""
+    piece = text[start:stop]
+    if not piece.isascii() and "\u017f" in piece:
+        return _MONTH_HINT.search(text, start, stop) is not None
+    lowered = piece.lower()
+    for stem in _MONTH_STEMS:  # noqa: SIM110 - a plain loop costs less than a generator here
+        if stem in lowered:
+            return True
+    return False
+
+
 def _present(text: str, start: int, stop: int, needs: tuple[str, ...]) -> bool:
     # A plain loop: this runs for every pattern of every sentence, and a generator costs more.
     for literal in needs:  # noqa: SIM110
@@ -107,7 +123,7 @@ def _present(text: str, start: int, stop: int, needs: tuple[str, ...]) -> bool:
 
 def _wanted(text: str, start: int, stop: int) -> list[tuple[str, Finder, tuple[str, ...] | None]]:
     """The patterns whose literals occur in text[start:stop]; English ones need a month name."""
-    english = _MONTH_HINT.search(text, start, stop) is not None
+    english = _has_month(text, start, stop)
     words = english and may_hold_ordinal(text, start, stop)
     found: dict[tuple[str, ...], bool] = {}
     wanted = []
@@ -145,14 +161,14 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
             windows = [(lo, hi)]
         elif name.endswith("-word"):
             if words is None:
-                words = [w for w in _windows(scan, lo, hi, _ORDINAL_WORD) if _MONTH_HINT.search(scan, *w)]
+                words = [w for w in _windows(scan, lo, hi, _ORDINAL_WORD) if _has_month(scan, *w)]
             windows = words
         elif name in _ANCHORED:
             windows = _windows(scan, lo, hi, *_ANCHORED[name])
         elif needs is None:
             # English dates hold a month name: only the windows with one.
             if english is None:
-                english = [w for w in digits if _MONTH_HINT.search(scan, *w)]
+                english = [w for w in digits if _has_month(scan, *w)]
             windows = english
         else:
             windows = [w for w in digits if _present(scan, w[0], w[1], needs)]
