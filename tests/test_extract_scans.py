@@ -108,6 +108,18 @@ PIECES = [
     "AND",
     "but",
     "candidate",
+    "closes ",
+    "closing",
+    "ends",
+    "by ",
+    "until",
+    "unt\u0131l",
+    "deadline is",
+    "next ",
+    "this ",
+    "on ",
+    "Friday",
+    "Wednesday",
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 PATTERN = dict(PATTERNS)

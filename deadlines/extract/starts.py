@@ -38,7 +38,13 @@ _KO_DOT = re.compile(r"[12](?<![\d.][12])(?:(?<=1)9|(?<=2)0)\d\d\s*\.")
 _KO_MONTH_END = re.compile(
     r"[이내다\d](?:(?<=이)(?:달|번\s*달)\s*말|(?<=내)달\s*말|(?<=다)음\s*달\s*말|(?<=\d)(?<!\d\d)\d?\s*월\s*말(?!씀))"
 )
+# en-weekday, "closes Thursday": one of its cue words at a word start, then a space.
+_EN_WEEKDAY = re.compile(
+    r"[EeCcDdBbUuTtNn](?<!\w(?s:.))(?i:(?<=[Ee])nds?|(?<=[Cc])los(?:es?|ing)|(?<=[Dd])(?:ue|eadline\s+is)"
+    r"|(?<=[Bb])(?:y|efore)|(?<=[Uu])ntil|(?<=[Tt])(?:ill|his)|(?<=[Nn])ext)\s"
+)
 STARTS: dict[str, re.Pattern[str]] = {
+    "en-weekday": _EN_WEEKDAY,
     "en-mdy": _EN_MDY,
     "en-dmy": _EN_DMY,
     "iso": _ISO,
