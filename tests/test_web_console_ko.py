@@ -83,3 +83,12 @@ def test_foreign_runs_finds_english_outside_marked_passages() -> None:
         '<input aria-label="rule of override 1"><p>Google 캘린더에 추가 (Apple, Outlook)</p></body></html>'
     )
     assert foreign_runs(page) == ["Please try again later", "rule of override"]
+
+
+def test_every_console_word_has_both_languages() -> None:
+    from deadlines.web.admin.words import EN, KO
+
+    assert set(EN) == set(KO)
+    for key, text in KO.items():
+        # The same values to fill in (in any order), so a message cannot fail in one language only.
+        assert set(re.findall(r"\{(\w+)", text)) == set(re.findall(r"\{(\w+)", EN[key])), key
