@@ -57,7 +57,7 @@ axe.run(document, {resultTypes: ['violations']}).then(
 @dataclass
 class A11ySite:
     url: str
-    preferences: str
+    tokens: dict[str, str]  # the pages behind the links in emails: preferences, confirm, unsubscribe
     notice: int
     driver: Any
 
@@ -82,22 +82,32 @@ def _serve(tmp: Path, smtp: SmtpServer) -> tuple[uvicorn.Server, threading.Threa
     return server, thread, url, settings
 
 
-def _preferences_token(settings: Any) -> str:
+def _link_tokens(settings: Any) -> dict[str, str]:
+    """An active subscriber's preferences and unsubscribe links, a pending one's confirm link."""
     engine = make_engine(settings.database_url)
     with Session(engine) as session:
-        sign_up(
-            session=session,
-            request=SignUp("a11y@example.org", "ko", "America/Los_Angeles", (ELECTION_2028,), ("overseas",)),
-            known_elections=[ELECTION_2028],
-            now=NOW,
-        )
-        subscriber = session.exec(select(Subscriber)).one()
-        subscriber.status = "active"
-        session.add(subscriber)
+        for email in ("a11y@example.org", "pending@example.org"):
+            sign_up(
+                session=session,
+                request=SignUp(email, "ko", "America/Los_Angeles", (ELECTION_2028,), ("overseas",)),
+                known_elections=[ELECTION_2028],
+                now=NOW,
+            )
+        active = session.exec(select(Subscriber).where(Subscriber.email == "a11y@example.org")).one()
+        pending = session.exec(select(Subscriber).where(Subscriber.email == "pending@example.org")).one()
+        active.status = "active"
+        session.add(active)
         session.commit()
-        token = make_token(settings.secret_key, "preferences", subscriber.id or 0, binding=subscriber.secret)
+        key = settings.secret_key
+        tokens = {
+            "preferences": make_token(key, "preferences", active.id or 0, binding=active.secret),
+            "unsubscribe": make_token(key, "unsubscribe", active.id or 0, binding=active.secret),
+            "confirm": make_token(
+                key, "confirm", pending.id or 0, binding=pending.secret, nonce=pending.confirm_nonce
+            ),
+        }
     engine.dispose()
-    return token
+    return tokens
 
 
 def _ingest_notice(url: str) -> int:
@@ -152,7 +162,7 @@ def a11y(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A11ySite]:
     server, thread, url, settings = _serve(tmp, smtp)
     driver = _browser(tmp)
     try:
-        yield A11ySite(url, _preferences_token(settings), _ingest_notice(url), driver)
+        yield A11ySite(url, _link_tokens(settings), _ingest_notice(url), driver)
     finally:
         driver.quit()
         server.should_exit = True
@@ -169,6 +179,8 @@ def _check(site: A11ySite, lang: str, label: str) -> list[str]:
         for v in driver.execute_async_script(RUN_AXE)
     ]
     html = driver.page_source
+    if "/confirm/" in label:
+        lang = "ko"  # a confirm link speaks its subscriber's language, whatever the browser's
     assert f'lang="{lang}"' in html[:200], f"{label}: not in {lang}"
     other = "en" if lang == "ko" else "ko"
     problems += [f"{label}: unmarked {other} on a {lang} page: {run!r}" for run in foreign_runs(html, other)]
@@ -188,9 +200,13 @@ def test_public_pages_have_no_axe_violations(a11y: A11ySite, lang: str, viewport
     for path in (
         "/",
         f"/elections/{ELECTION_2028}",
+        f"/elections/{ELECTION_2028}/changes",
+        f"/elections/{ELECTION_2028}/stations",
+        "/overseas-voters",
         "/subscribe",
         "/calendars/",
-        f"/preferences/{a11y.preferences}",
+        "/zone",
+        *(f"/{purpose}/{token}" for purpose, token in a11y.tokens.items()),
         "/no/such/page",
     ):
         _open(a11y, path, lang)
@@ -223,6 +239,7 @@ def test_console_pages_have_no_axe_violations(a11y: A11ySite, lang: str, viewpor
         "/admin/outbox",
         "/admin/audit",
         "/admin/history/election/" + ELECTION_2028,
+        "/admin/stations",
     ):
         _open(a11y, path, lang)
         problems += _check(a11y, lang, f"{lang} {viewport} {path}")
