@@ -76,3 +76,26 @@ def test_a_korean_confirm_link_opened_twice_says_so_in_korean(site: Site) -> Non
     # A forged link tells nothing about anyone: the visitor's own language.
     forged = site.client.get("/confirm/eyJzIjoxfQ.forged", headers=english_browser)
     assert forged.status_code == 400 and '<html lang="en">' in forged.text
+
+
+def test_an_unexpected_error_is_a_short_page_in_the_visitors_language(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from deadlines.web.app import create_app
+
+    tmp = tmp_path_factory.mktemp("crash")
+    app = create_app(make_settings(f"sqlite:///{tmp / 'site.db'}", tmp), clock=lambda: NOW)
+
+    def broken() -> None:
+        raise RuntimeError("a bug, not the visitor's fault")
+
+    app.framework.add_api_route("/broken", broken)
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        page = client.get("/broken", headers=KO)
+        assert page.status_code == 500 and "문제가 생겼습니다" in page.text
+        assert "RuntimeError" not in page.text and "Traceback" not in page.text
+        assert client.get("/broken", headers={"accept": "application/json"}).json() == {
+            "detail": "internal error; it is logged"
+        }
