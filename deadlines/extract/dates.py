@@ -153,6 +153,7 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
         return []
     found: list[DateMention] = []
     english: list[tuple[int, int]] | None = None
+    by_needs: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     words: list[tuple[int, int]] | None = None
     for name, pattern, needs in _wanted(scan, lo, hi):
         if name == "en-weekday":
@@ -170,8 +171,10 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
             if english is None:
                 english = [w for w in digits if _has_month(scan, *w)]
             windows = english
+        elif needs in by_needs:  # the windows holding a literal it needs, shared by the patterns needing it
+            windows = by_needs[needs]
         else:
-            windows = [w for w in digits if _present(scan, w[0], w[1], needs)]
+            windows = by_needs[needs] = [w for w in digits if _present(scan, w[0], w[1], needs)]
         for w_lo, w_hi in windows:
             for m in pattern.finditer(scan, w_lo, w_hi):
                 mention = _mention(name, m, real, base)
