@@ -268,7 +268,8 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
     if _START_AFTER.match(after):
         return _START
     dl = _DEADLINE_BEFORE.search(before)
-    st = _START_BEFORE.search(before)
+    # The cue nearer the date wins: with a deadline cue, only a start cue after it matters.
+    st = _START_BEFORE.search(before, dl.start() + 1 if dl else 0)
     if dl and not (st and st.start() > dl.start()):
         caveat = bool(_BEFORE_CAVEAT.search(before))
         return Cues("deadline", True, caveat)
@@ -345,13 +346,28 @@ def is_past(text: str) -> bool:
 
 def follows_since(before: str) -> bool:
     tail = before[-TAIL:]
+    if "n" not in tail and "N" not in tail:  # "since" holds an n, and only n and N fold to it
+        return False
     return _may_hold(tail, ("since",)) and _SINCE.search(tail) is not None
 
 
 # Every _AUDIENCES match holds one of these: most sentences hold none, and skip the search.
 _AUDIENCE_WORDS = (
     *("overseas", "abroad", "absentee", "expatriate", "diaspora", "candidate", "nominat"),
-    *("poll", "press", "media", "broadcast", "재외", "국외", "해외", "귀국", "후보", "여론조사", "언론", "보도"),
+    *(
+        "poll",
+        "press",
+        "media",
+        "broadcast",
+        "재외",
+        "국외",
+        "해외",
+        "귀국",
+        "후보",
+        "여론조사",
+        "언론",
+        "보도",
+    ),
 )
 
 
