@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deadlines.web.lang_marks import mark_korean
+from deadlines.lang_marks import mark_korean
 
 
 def test_korean_runs_in_english_text_are_marked_and_the_rest_escaped() -> None:

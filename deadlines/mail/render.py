@@ -15,6 +15,7 @@ from deadlines.feeds.builder import FeedItem, FeedOptions, build_feed
 from deadlines.feeds.text import day_text
 from deadlines.howto import LABEL as HOW_LABEL
 from deadlines.howto import how
+from deadlines.lang_marks import marked
 from deadlines.mail.address import header_address
 from deadlines.mail.mime import Attachment, build_message
 from deadlines.mail.registrymail import REGISTRY_CHECK, REGISTRY_TEMPLATE, registry_context, registry_headline
@@ -119,6 +120,7 @@ class Renderer:
             undefined=StrictUndefined,
             keep_trailing_newline=True,
         )
+        self.env.filters["marked"] = marked  # Korean words in English mail marked lang="ko"
         self.sender_address = parseaddr(settings.mail_from)[1] or "deadlines@localhost"
         self._cache: dict[tuple[object, ...], tuple[str, str, str]] = {}
 

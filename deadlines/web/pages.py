@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from deadlines.feeds.text import AUDIENCE_NAMES
+from deadlines.lang_marks import marked
 from deadlines.records import LANGUAGES
 from deadlines.settings import Settings
 from deadlines.web.audience import AUDIENCE_COOKIE
 from deadlines.web.i18n import LANG_COOKIE, negotiate, words
-from deadlines.web.lang_marks import marked
 from deadlines.web.pagecache import TOKEN_PLACEHOLDER, PageCache, page_key
 from deadlines.web.security import CSRF_COOKIE, CSRF_FIELD, csrf_token
 
