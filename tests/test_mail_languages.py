@@ -56,3 +56,24 @@ def test_reminder_reads_in_its_language(tmp_path: Path, lang: str, cited: str) -
     assert not foreign_runs(html, "en" if lang == "ko" else "ko"), foreign_runs(
         html, "en" if lang == "ko" else "ko"
     )
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_confirmation_reads_in_its_language(tmp_path: Path, lang: str) -> None:
+    settings = make_settings(f"sqlite:///{tmp_path / 'site.db'}", tmp_path)
+    job = MailJob(
+        outbox_id=2,
+        kind="confirmation",
+        trigger="",
+        email="voter@example.org",
+        language=lang,
+        zone="Asia/Seoul",
+        subscriber_id=1,
+        nonce="abc",
+        subscriber_secret="secret",
+    )
+    raw = Renderer(mail_settings(settings)).render(job, NOW)
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert f'<html lang="{lang}">' in html
+    assert not foreign_runs(html, "en" if lang == "ko" else "ko")
