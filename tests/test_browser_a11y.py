@@ -211,7 +211,25 @@ def test_public_pages_have_no_axe_violations(a11y: A11ySite, lang: str, viewport
     ):
         _open(a11y, path, lang)
         problems += _check(a11y, lang, f"{lang} {viewport} {path}")
+    problems += _form_with_errors(a11y, lang, viewport)
     assert not problems, "\n".join(problems)
+
+
+def _form_with_errors(site: A11ySite, lang: str, viewport: str) -> list[str]:
+    """The sign-up sent with every field wrong: the errors, their summary and their ties."""
+    from selenium.webdriver.common.by import By
+
+    driver = site.driver
+    _open(site, "/subscribe", lang)
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/subscribe']")
+    driver.execute_script(
+        "const f = arguments[0]; f.noValidate = true; f.querySelector('#timezone').value = 'Mars/Olympus';"
+        " f.querySelectorAll('input[name=elections]').forEach(c => { c.checked = false; });",
+        form,
+    )
+    form.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+    _wait(lambda: driver.find_elements(By.ID, "elections-error"))
+    return _check(site, lang, f"{lang} {viewport} /subscribe with errors")
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -61,6 +61,9 @@ def test_every_error_at_once_each_tied_to_its_field_in_korean(site: Site) -> Non
     )
     assert "올바른 메일 주소가 아닙니다" in html and "알 수 없는 시간대입니다: Mars/Olympus" in html
     assert "선거를 하나 이상 고르세요." in html
+    # The summary at the top lists every error, each a link to its field.
+    summary = html[html.index('role="alert"') : html.index("</div>", html.index('role="alert"'))]
+    assert all(f'href="#{field}"' in summary for field in ("email", "timezone", "elections"))
     assert not foreign_runs(html), foreign_runs(html)
 
 
