@@ -22,6 +22,8 @@ from deadlines.extract.mentions import mention as _mention
 
 def _longest_first(found: list[DateMention]) -> list[DateMention]:
     """Mentions in text order; where two overlap, the earlier then longer one wins."""
+    if len(found) < 2:
+        return found
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[DateMention] = []
     for m in found:
@@ -264,15 +266,17 @@ def find_dates_in(text: str, spans: list[tuple[int, int]]) -> list[list[DateMent
                 k += 1
             while q < len(masks) and masks[q][0] < start:
                 q += 1
-            if n in alone or any(m.start < start for m in mine):
+            if not mine:
+                result.append(find_dates(text, start, end) if n in alone else [])
+                continue
+            if n in alone or min(m.start for m in mine) < start:
                 result.append(find_dates(text, start, end))
                 continue
-            if not mine:
-                result.append([])
-                continue
             kept = _longest_first(mine)
-            near = [(a, b) for a, b in masks[q:] if a < end]
-            result.append(_outside(kept, near) if near else kept)
+            r = q  # the masks that start before the sentence ends (sorted by start)
+            while r < len(masks) and masks[r][0] < end:
+                r += 1
+            result.append(_outside(kept, masks[q:r]) if r > q else kept)
         i = j
     return result
 
