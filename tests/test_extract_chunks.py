@@ -26,6 +26,8 @@ EDGES = [
     # A URL running up to the next sentence, and a sentence cut mid-word (no space to seal).
     "See https://example.org/2024-05-01\nVote on 12 May 2024. " + "x" * (MAX_SENTENCE + 50) + " 3 June 2024",
     "Polls close at 8pm on Nov. 5. Mr. Kim said on 5 p.m. Friday, Oct. 11 the count ends (4. 10.)",
+    # Masks (phone numbers) in one sentence, dates in the next: each sentence keeps its own dates.
+    "Call 555-123-4567 or 555-765-4321 by 3 June 2024. Vote on 12 May 2024. Count on 13 May 2024.",
 ]
 
 
