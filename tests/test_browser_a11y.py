@@ -289,3 +289,22 @@ def test_axe_and_the_language_check_find_what_they_should(a11y: A11ySite) -> Non
     assert any("'Reload the page now'" in p for p in problems), problems
     a11y.driver.get("data:text/html;charset=utf-8,<html lang='en'><body><p>Apply: 신청하기</p></body></html>")
     assert any("'신청하기'" in p for p in _check(a11y, "en", "planted")), "Korean on an English page"
+
+
+def test_sign_up_with_only_an_address_typed_succeeds_first_time(a11y: A11ySite) -> None:
+    """The elections a voter abroad wants are ticked and the zone filled in by the page: typing
+    an address and pressing the button is enough."""
+    from selenium.webdriver.common.by import By
+
+    driver = a11y.driver
+    driver.delete_all_cookies()
+    driver.get(f"{a11y.url}/subscribe?lang=ko")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/subscribe']")
+    ticked = [
+        c.get_attribute("value")
+        for c in form.find_elements(By.CSS_SELECTOR, "input[name='elections']:checked")
+    ]
+    assert ticked == [ELECTION_2028, "kr-2030-presidential"]
+    form.find_element(By.ID, "email").send_keys("only.address@example.org")
+    form.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+    _wait(lambda: "메일함을 확인하세요" in driver.page_source)
