@@ -92,3 +92,16 @@ def test_every_console_word_has_both_languages() -> None:
     for key, text in KO.items():
         # The same values to fill in (in any order), so a message cannot fail in one language only.
         assert set(re.findall(r"\{(\w+)", text)) == set(re.findall(r"\{(\w+)", EN[key])), key
+
+
+def test_a_rule_field_error_has_a_korean_lead(sqlite_url: str, tmp_path: Path) -> None:
+    with running_site(make_settings(sqlite_url, tmp_path)) as site:
+        site.client.headers["accept-language"] = "ko"
+        site.login("editor")
+        page = site.client.get(f"/admin/rulesets/{RULESET}/rules/{RULE}").text
+        values = dict(re.findall(r'id="(\w+)" name="\w+" value="([^"]*)"', page))
+        response = site.post(f"/admin/rulesets/{RULESET}/rules/{RULE}/preview", {**values, "closes": "E-15O"})
+        text = _korean(response, "시스템 메시지(영문):", 400)
+        assert re.search(
+            r'<p class="error" id="closes-error">시스템 메시지\(영문\): <span lang="en">[^<]*E-15O', text
+        )

@@ -59,8 +59,6 @@ class Console:
             "staff": staff,
             "c": console_words(lang),
             "cite": lambda citation: cite(None, citation, lang),
-            # Marks a service message (English) on a page in another language.
-            "en": Markup(' lang="en"') if lang != "en" else "",
             # ` lang="en"` on a notice's passage in the other language than the page's.
             "mark": lambda text: _mark(text_lang(text), lang),
             **(context or {}),
