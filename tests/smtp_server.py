@@ -39,7 +39,7 @@ class Handler:
         self.rng = random.Random(behaviour.seed)
         # Raw bytes are kept as they arrive and parsed when a test reads them, so a server taking
         # thousands of messages spends its time on SMTP, not on parsing MIME.
-        self.raw: list[bytes] = []
+        self._received: list[bytes] = []
         self._parsed: list[EmailMessage] = []
         self.envelopes: list[tuple[list[str], bool]] = []  # RCPT TO addresses, SMTPUTF8 used
         self.temporary_failures = 0
@@ -65,14 +65,14 @@ class Handler:
             if self.rng.random() < self.behaviour.temporary_failure_rate:
                 self.temporary_failures += 1
                 return "451 4.3.0 try again later"
-            self.raw.append(envelope.content)
+            self._received.append(envelope.content)
             self.envelopes.append((list(envelope.rcpt_tos), bool(envelope.smtp_utf8)))
         return "250 OK"
 
     @property
     def messages(self) -> list[EmailMessage]:
         with self.lock:
-            for data in self.raw[len(self._parsed) :]:
+            for data in self._received[len(self._parsed) :]:
                 msg = message_from_bytes(data, policy=policy.default)
                 assert isinstance(msg, EmailMessage)
                 self._parsed.append(msg)
