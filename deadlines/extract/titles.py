@@ -37,6 +37,7 @@ _CLAUSE_START = re.compile(
 _NAMED_WORDS = ("deadline", "last", "closing", "cut")
 _ACTION_ENDS = ("by", "from", "until", "till", "before", "than", "on", "between")
 _HANGUL = re.compile(r"[가-힣]")
+_DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]")
 # A subject holding a date is not a title: a month name beside a number ("2024 Primary" is fine).
 # Written to start with a class (ſ is the one other letter that folds to one of theirs), so the regex
@@ -120,7 +121,10 @@ def _drop_last_word(text: str) -> str:
 
 
 def _has_date_words(text: str) -> bool:
-    """`_DATE_WORDS.search(text)`, searched only where a month name occurs (every match holds one)."""
+    """`_DATE_WORDS.search(text)`, searched only where a digit and a month name occur (every match
+    holds both)."""
+    if _DIGIT.search(text) is None:
+        return False
     if not _folds(text):
         lowered = text.lower()
         for stem in _MONTH_STEMS:
