@@ -415,3 +415,50 @@ def test_month_check_equals_the_month_hint(text: str) -> None:
     assert dates._has_month(text, 1, len(text) - 1) == (
         dates._MONTH_HINT.search(text, 1, len(text) - 1) is not None
     )
+
+
+ORDINAL_PIECES = [
+    "first",
+    "First",
+    "FIRST",
+    "fourth",
+    "fifth",
+    "second",
+    "sixth",
+    "seventh",
+    "third",
+    "tenth",
+]
+ORDINAL_PIECES += [
+    "twelfth",
+    "twentieth",
+    "twenty-first",
+    "eighth",
+    "eleventh",
+    "ninth",
+    "nineteenth",
+    "often",
+]
+ORDINAL_PIECES += [
+    "section",
+    "nomination",
+    "the",
+    " ",
+    "-",
+    "st",
+    "th",
+    "x",
+    "\u0131",
+    "\u0130",
+    "s\u0131xth",
+    "\u017f",
+]
+
+
+def test_ordinal_word_finder_equals_finditer() -> None:
+    rng = random.Random(13)
+    for _ in range(20000):
+        text = "".join(rng.choice(ORDINAL_PIECES) for _ in range(rng.randint(0, 10)))
+        lo, hi = rng.randint(0, 2), len(text) - rng.randint(0, 2)
+        found = dates._ORDINAL_FINDER.finditer(text, lo, hi)
+        assert _spans(found) == _spans(list(dates._ORDINAL_WORD.finditer(text, lo, hi))), text

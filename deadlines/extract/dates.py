@@ -18,6 +18,7 @@ from deadlines.extract.forms import (
     may_hold_ordinal,
 )
 from deadlines.extract.mentions import mention as _mention
+from deadlines.extract.starts import Literal
 
 
 def _longest_first(found: list[DateMention]) -> list[DateMention]:
@@ -44,6 +45,23 @@ _ORDINAL_WORD = re.compile(
     r"[FfSsTtEeNn](?i:(?<=f)(?:ir|our|if)|(?<=s)(?:ec|ix|even)|(?<=t)(?:hir|en|wel|wen)|(?<=e)(?:igh|lev)"
     r"|(?<=n)in)[a-z-]*(?:st|nd|rd|th)\b"
 )
+# The same, tried only where its stems occur: its first class holds common letters.
+_ORDINAL_STEMS = (
+    "fir",
+    "four",
+    "fif",
+    "sec",
+    "six",
+    "seven",
+    "thir",
+    "ten",
+    "twel",
+    "twen",
+    "eigh",
+    "elev",
+    "nin",
+)
+_ORDINAL_FINDER = Literal(_ORDINAL_WORD, _ORDINAL_STEMS)
 # A weekday alone ("closes Thursday"): the cue words stand before it, so its window reaches back.
 _WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b")
 _MARGIN = 30
@@ -61,7 +79,12 @@ _ANCHORED: dict[str, tuple[re.Pattern[str], int, int]] = {
 
 
 def _windows(
-    text: str, start: int, stop: int, trigger: re.Pattern[str], before: int = _MARGIN, after: int = _MARGIN
+    text: str,
+    start: int,
+    stop: int,
+    trigger: re.Pattern[str] | Literal,
+    before: int = _MARGIN,
+    after: int = _MARGIN,
 ) -> list[tuple[int, int]]:
     windows: list[tuple[int, int]] = []
     for m in trigger.finditer(text, start, stop):
@@ -150,7 +173,7 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
         not digits
         and scan.find("day", lo, hi) < 0
         and scan.find("말", lo, hi) < 0
-        and _ORDINAL_WORD.search(scan, lo, hi) is None
+        and not _ORDINAL_FINDER.finditer(scan, lo, hi)
     ):
         return []
     found: list[DateMention] = []
@@ -164,7 +187,7 @@ def _scan(scan: str, lo: int, hi: int, real: str, base: int) -> list[DateMention
             windows = [(lo, hi)]
         elif name.endswith("-word"):
             if words is None:
-                words = [w for w in _windows(scan, lo, hi, _ORDINAL_WORD) if _has_month(scan, *w)]
+                words = [w for w in _windows(scan, lo, hi, _ORDINAL_FINDER) if _has_month(scan, *w)]
             windows = words
         elif name in _ANCHORED:
             windows = _windows(scan, lo, hi, *_ANCHORED[name])

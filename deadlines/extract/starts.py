@@ -74,3 +74,43 @@ class Started:
             found.append(m)
             pos = m.end()
         return found
+
+
+# The characters that match a Latin letter only when case is ignored; İ is also the one character
+# whose lower case is longer than itself, which would shift positions in a lower-cased copy.
+_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+class Literal:
+    """A pattern tried only where one of `literals` (lower case) occurs in a lower-cased copy of the
+    text, each match beginning at one: `finditer` gives exactly the matches of `pattern.finditer`
+    when every match starts with one of them, case ignored. A text holding one of İ ı ſ K is left
+    to the plain pattern."""
+
+    __slots__ = ("literals", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str], literals: tuple[str, ...]) -> None:
+        self.pattern = pattern
+        self.literals = literals
+
+    def finditer(self, text: str, lo: int, hi: int) -> list[re.Match[str]]:
+        piece = text[lo:hi]
+        if not piece.isascii() and any(c in piece for c in _FOLDS):
+            return list(self.pattern.finditer(text, lo, hi))
+        lowered = piece.lower()
+        starts: set[int] = set()
+        for literal in self.literals:
+            at = lowered.find(literal)
+            while at >= 0:
+                starts.add(at)
+                at = lowered.find(literal, at + 1)
+        found: list[re.Match[str]] = []
+        pos = lo
+        for at in sorted(starts):
+            if at + lo < pos:
+                continue
+            m = self.pattern.match(text, at + lo, hi)
+            if m is not None:
+                found.append(m)
+                pos = m.end()
+        return found
