@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Literal
 
 from deadlines.extract.forms import DateMention
@@ -114,6 +113,7 @@ def orient(
                 warnings.append(f"numeric date {m.text!r} at {m.start} not read: {why}")
                 continue
             month, day = (m.day, m.month) if reading == "dmy" else (m.month, m.day)
-            kept.append(replace(m, month=month, day=day, numeric=False))
+            # Built directly: dataclasses.replace costs several times more, once per numeric date.
+            kept.append(DateMention(m.start, m.end, month, day, m.year, m.weekday, m.text, m.relative))
         sentence[:] = kept
     return warnings
