@@ -163,7 +163,7 @@ def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
     return Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, last)
 
 
-def _duration(value: timedelta) -> str:
+def ics_duration(value: timedelta) -> str:
     """An RFC 5545 duration such as PT12H or P1DT6H."""
     days, rest = divmod(int(value.total_seconds()), 86400)
     hours, rest = divmod(rest, 3600)
@@ -185,7 +185,7 @@ def build_feed(items: Sequence[FeedItem], options: FeedOptions) -> bytes:
     cal.add("x-wr-caldesc", options.description)
     cal.add("x-wr-timezone", options.timezone)
     cal.add("refresh-interval", options.ttl, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", _duration(options.ttl))
+    cal.add("x-published-ttl", ics_duration(options.ttl))
     events: list[tuple[tuple[Any, ...], Event]] = []
     zones: dict[str, list[date]] = {}
     for item in items:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone
 
 from deadlines import __version__
+from deadlines.feeds.builder import ics_duration
 from deadlines.feeds.text import day_text
 from deadlines.stations.model import Station
 
@@ -111,6 +112,8 @@ def build_station_feed(
     cal.add("x-wr-caldesc", description)
     cal.add("x-wr-timezone", s.timezone)
     cal.add("refresh-interval", ttl, parameters={"VALUE": "DURATION"})
+    # Outlook and Google read this one; RFC 7986 clients the line above (as the other feeds do).
+    cal.add("x-published-ttl", ics_duration(ttl))
     # A year either side covers every transition a client needs around the voting days.
     cal.add_component(
         Timezone.from_tzinfo(
