@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from deadlines.feeds.catalog import FeedData, FeedSpec
 from deadlines.feeds.text import day_text
+from deadlines.lang_marks import HANGUL_RUN
 from deadlines.reminders.planning import REGISTRATION
 from deadlines.stations.model import Station
 from deadlines.stations.places import city_name, country_name
@@ -23,6 +24,13 @@ from deadlines.web.timeline import records_of, upcoming
 
 router = APIRouter(include_in_schema=False)
 MAX_QUERY = 100
+
+
+def written_in(text: str, lang: str) -> str | None:
+    """The language to mark a text given as staff typed it (an address, a place with no Korean
+    name) when its script is not the page's: Hangul is Korean, anything else read as English."""
+    script = "ko" if HANGUL_RUN.search(text) else "en"
+    return script if text and script != lang else None
 
 
 def stations_of(data: FeedData, election_id: str) -> list[Station]:
@@ -42,6 +50,7 @@ def station_view(station: Station, lang: str, base_url: str) -> dict[str, Any]:
         "count": len(station.days()),
         "hours": station.hours_text(),
         "feed": feed_links(base_url, spec.path),
+        "address_lang": written_in(station.address, lang),
     }
 
 
@@ -58,10 +67,14 @@ def grouped(stations: list[Station], lang: str, base_url: str) -> list[dict[str,
     ordered = sorted(stations, key=lambda s: (country(s), city(s), s.name(lang)))
     for name, in_country in groupby(ordered, key=country):
         cities = [
-            {"name": town, "stations": [station_view(s, lang, base_url) for s in in_city]}
+            {
+                "name": town,
+                "lang": written_in(town, lang),
+                "stations": [station_view(s, lang, base_url) for s in in_city],
+            }
             for town, in_city in groupby(in_country, key=city)
         ]
-        out.append({"name": name, "cities": cities})
+        out.append({"name": name, "lang": written_in(name, lang), "cities": cities})
     return out
 
 
