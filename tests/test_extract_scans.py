@@ -462,3 +462,19 @@ def test_ordinal_word_finder_equals_finditer() -> None:
         lo, hi = rng.randint(0, 2), len(text) - rng.randint(0, 2)
         found = dates._ORDINAL_FINDER.finditer(text, lo, hi)
         assert _spans(found) == _spans(list(dates._ORDINAL_WORD.finditer(text, lo, hi))), text
+
+
+def test_sentence_end_equals_the_pattern_without_its_first_check() -> None:
+    abbreviation = sentences._ABBREVIATION
+    plain = re.compile(
+        rf"\s(?:(?<=[^\s\d.][.!?]\s){abbreviation}\s*(?=[A-Z\"“(])|(?<=\d{{4}}[.]\s)\s*(?=[A-Z])"
+        r"|(?:(?<=\s\d[.]\s)|(?<=\s\d\d[.]\s))\s*(?=[A-Z][a-z])|(?<=다\.\s)\s*|(?<=\n)\n*)"
+    )
+    pieces = [" ", "  ", "\n", "\n\n", ".", "!", "?", "a", "A", "Ab", "5", "2024", "12", "p.m.", "a.m."]
+    pieces += ["Mr", "No", "Mon", "Nov", "다", "(", '"', "“", "\t", "x", "\xa0"]
+    rng = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert [m.span() for m in sentences._SENTENCE_END.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text

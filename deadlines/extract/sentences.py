@@ -20,8 +20,10 @@ _ABBREVIATION = (
     r"(?!(?<=[ap]\.m\.\s)\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
     r"(?<!\b(?:Mr|Dr|St|No|Mt|Ft)\.\s)"
 )
+# Every branch follows a full stop, ! or ? or is a newline: checked first, once, so the spaces
+# inside sentences fail on two lookbehinds instead of one per branch.
 _SENTENCE_END = re.compile(
-    rf"\s(?:(?<=[^\s\d.][.!?]\s){_ABBREVIATION}\s*(?=[A-Z\"“(])|(?<=\d{{4}}[.]\s)\s*(?=[A-Z])"
+    rf"\s(?:(?<=[.!?]\s)|(?<=\n))(?:(?<=[^\s\d.][.!?]\s){_ABBREVIATION}\s*(?=[A-Z\"“(])|(?<=\d{{4}}[.]\s)\s*(?=[A-Z])"
     r"|(?:(?<=\s\d[.]\s)|(?<=\s\d\d[.]\s))\s*(?=[A-Z][a-z])|(?<=다\.\s)\s*|(?<=\n)\n*)"
 )
 # A sentence longer than this is cut at a clause boundary, so each date reads a bounded quote.
