@@ -64,6 +64,7 @@ _KO_SUBJECT_NOISE = re.compile(
     r"^(?:중앙선거관리위원회|중앙선관위|선관위|위원회)(?:\(이하[^)]*\))?(?:는|은|가)?\s+"
 )
 _KO_DROP = ("(이하", "이하 ")
+_HEREAFTER = re.compile(r"\(이하[^)]*\)")
 # The characters that match a Latin letter only when case is ignored (İ ı ſ K): a text holding one
 # goes to the plain regex instead of the substring checks below. İ is also the one character whose
 # lower case is longer than itself, which would shift positions in a lower-cased copy.
@@ -213,7 +214,8 @@ def title(
 def korean_topic(sentence: str) -> str | None:
     """The noun phrase a Korean sentence is about: "국외부재자 신고" of "국외부재자 신고는 ..."."""
     text = _drop(_KO_SUBJECT_NOISE, _drop(_LEADING, sentence.strip()))
-    text = re.sub(r"\(이하[^)]*\)", "", text)
+    if "(이하" in text:  # "(이하 선관위)": what the notice calls it from here on
+        text = _HEREAFTER.sub("", text)
     m = _KO_TOPIC.match(_DATE_NOISE.sub(" ", text))
     if m:
         candidate = " ".join(m["t"].split())
