@@ -281,6 +281,10 @@ def test_pages_answer_in_both_languages(world: World, election: str, lang: str) 
     assert info.name[lang] in page
     marked = 'class="provisional"' in page
     assert marked == info.provisional, f"{election}: provisional {info.provisional}, page says {marked}"
+    # The page offers only feeds the calendar list publishes (none for voters abroad where the
+    # election has no overseas voting).
+    offered = set(re.findall(r"https://deadlines\.example\.org/calendars/([^\"?]+\.ics)", page))
+    assert offered and offered <= {s.path for s in _specs(world, election)}, offered
     check_page(get(f"/elections/{election}/changes", params={"lang": lang}), lang, f"{election}/changes")
     stations = [s for s in world.data.stations if s.station.election == election]
     if stations:

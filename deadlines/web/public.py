@@ -161,7 +161,10 @@ def election(
     all_rows = rows(records_of(d, info.id), zone, lang, now, include_cancelled=True)
     mine, others = split(all_rows, viewer.who, lambda row: row.record)
     feeds = []
-    for audience in (None, "overseas"):
+    # No feed for voters abroad where they have no deadline of their own (local elections and
+    # by-elections have no overseas voting), as the calendar list offers none.
+    abroad = any("overseas" in row.record.audiences for row in all_rows)
+    for audience in (None, "overseas") if abroad else (None,):
         spec = FeedSpec(info.id, audience, lang)
         feeds.append({"audience": audience, **feed_links(base_url(request, site.settings), spec.path)})
     context = {
