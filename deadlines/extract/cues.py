@@ -216,6 +216,7 @@ def _holds(text: str, literals: tuple[str, ...]) -> bool:
 
 
 _KO_TIME_NEEDS = ("시", ":", "자정", "정오")
+_DEADLINE_AFTER_NEEDS = ("까지", "마감", "이내", "한")  # one ends every _DEADLINE_AFTER match
 _EN_HOURS_NEEDS = ("to", "until", "till", "-", "–", "—")  # the joiners of _EN_HOURS
 _NAMED_IS_NEEDS = ("deadline", "last", "closing", "cut", "first", "opening")
 _START_CLAUSE_NEEDS = ("open", "begin", "start", "commence", "take", "kick", "effective", "first")
@@ -263,7 +264,7 @@ def read_single(before: str, after: str, clause: str, row_label: str | None) -> 
         return _EVENT
     if _NAMES_ELECTION.match(after) and not _DEADLINE_BEFORE.search(before):
         return _EVENT
-    if _DEADLINE_AFTER.match(after):
+    if _holds(after, _DEADLINE_AFTER_NEEDS) and _DEADLINE_AFTER.match(after):
         return _DEADLINE
     if _START_AFTER.match(after):
         return _START

@@ -216,9 +216,7 @@ class _NoticeExtractor:
             return None, None
         for t1, t2 in pairwise(times):
             gap = self.text[t1.end : t2.start]
-            if len(gap) < 12 and re.fullmatch(
-                r"\s*(?:to|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?", gap, re.I
-            ):
+            if len(gap) < 12 and _TIME_JOIN.fullmatch(gap):
                 return t1.value, t2.value
         near = [t for t in times if abs(t.start - end_end) <= 40 or abs(end_start - t.end) <= 40]
         if not near:
@@ -277,6 +275,8 @@ class _NoticeExtractor:
         )
 
 
+# What joins two times of one span: "9 am to 6 pm", "오전 9시부터 오후 6시".
+_TIME_JOIN = re.compile(r"\s*(?:to|until|till|and|[-–—~～〜]|부터|에서)\s*(?:the\s+)?", re.I)
 # "opens on Wednesday 27 September and in New Zealand on Monday 2 October": the second date
 # shares the first one's verb, and so its kind.
 _SHARES_VERB = re.compile(r"\s*,?\s*(?:and|or)\s+(?:(?:in|at|for|to|from)\b[^.;,]{0,40}?)?(?:on\s+)?$", re.I)

@@ -100,6 +100,21 @@ def mention(name: str, m: re.Match[str], real: str, base: int) -> DateMention | 
             None,
             two_digit_year=two_digit,
         )
+    if name == "ko-dot" or name == "iso":
+        # Year, month and day numbers (and a Korean weekday): the general case below, read by name.
+        number_m, number_d = int(m["m"]), int(m["d"])
+        if not (1 <= number_m <= 12 and 1 <= number_d <= 31):
+            return None
+        weekday = (m["kwd"] or m["kwd2"]) if name == "ko-dot" else None
+        return DateMention(
+            m.start() + base,
+            m.end() + base,
+            number_m,
+            number_d,
+            int(m["y"]),
+            KO_WEEKDAYS[weekday] if weekday else None,
+            m.group(0).rstrip(". "),
+        )
     if name == "numeric":
         first, second = int(m["a"]), int(m["b"])
         if not (1 <= first <= 31 and 1 <= second <= 31) or (first > 12 and second > 12):
