@@ -105,3 +105,12 @@ def test_a_numeric_page_stamp_is_not_a_body_date() -> None:
     records = [r for n in notices for r in n.records]
     assert _days(records) == ["2023-03-06"]
     assert not any("01/02/2023" in w for n in notices for w in n.warnings)
+
+
+def test_ranges_read_alone_orient_their_numeric_dates() -> None:
+    """find_expressions on a bare text gives numeric dates their order too: no month over 12."""
+    from deadlines.extract.ranges import find_expressions
+
+    found = find_expressions("Forms are due 13/04/2025 and ballots 06/03/2025.")
+    assert [(e.first.month, e.first.day) for e in found] == [(4, 13), (3, 6)]
+    assert find_expressions("Forms are due 06/03/2025.") == []

@@ -13,6 +13,7 @@ from typing import Literal
 from deadlines.extract.dates import find_dates
 from deadlines.extract.forms import DAY, DAYWORD, KO_WEEKDAY, DateExpression, DateMention
 from deadlines.extract.mentions import day_of, weekday_of, year_of
+from deadlines.extract.numeric import orient
 
 # Two dates written with one month and year: "24 to 27 February 2024", "5 and 6 April": the first
 # day, read backwards from the full date.
@@ -179,6 +180,8 @@ def find_expressions(
     stop = len(text) if end is None else end
     if mentions is None:
         mentions = find_dates(text, start, stop)
+        # Numeric dates take their order from the text read (the extractor gives a whole notice's).
+        orient(text, (start, stop), [mentions], lambda _: False)
     out: list[DateExpression] = []
     i = 0
     prev_end = start
