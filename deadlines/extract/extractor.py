@@ -1,7 +1,8 @@
 """The extractor: notice text in, draft records out. Pure: no clock, no database.
 
 The work is split three ways: `dates.py` finds date expressions, `cues.py` reads the words
-around them, `resolve.py` finds the publication date and resolves years and relative days.
+around them, `resolve.py` finds the publication date and resolves years and relative days
+(`numeric.py` settles, per notice, whether 05/11/2024 puts the day or the month first).
 This module walks the notice (items, sentences, timetable rows) and joins the three.
 """
 
