@@ -168,14 +168,15 @@ _LABEL_ENDS = (
 
 
 def _first_labelled_stamp(text: str, lo: int, hi: int) -> Stamp | None:
+    """The first colon-labelled stamp in text[lo:hi] whose label ends right before its colon."""
     pos = lo
     while (colon := _COLON.search(text, pos, hi)) is not None:
-        c = pos = colon.start() + 1
-        c -= 1
-        j = c - 1
+        c = colon.start()
+        pos = c + 1
+        j = c - 1  # the label's last character, spaces before the colon skipped
         while j >= lo and text[j] in " \t":
             j -= 1
-        if j < lo or not text[j - 11 : j + 1].lower().endswith(_LABEL_ENDS):
+        if j < lo or not text[max(0, j - 11) : j + 1].lower().endswith(_LABEL_ENDS):
             continue
         window = (max(0, c - _LABEL_REACH), min(len(text), c + _DATE_REACH))
         for n in _COLON_LABELLED:
