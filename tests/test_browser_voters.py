@@ -108,10 +108,14 @@ def wait_for(predicate: Any, seconds: float = 15) -> None:
 
 
 def item_text(driver: Any, record_id: str) -> str:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
 
-    found = driver.find_elements(By.ID, record_id)
-    return str(found[0].text) if found else ""
+    try:
+        found = driver.find_elements(By.ID, record_id)
+        return str(found[0].text) if found else ""
+    except StaleElementReferenceException:  # the page was replaced between finding and reading
+        return ""
 
 
 def shot(driver: Any, name: str) -> None:
