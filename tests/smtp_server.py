@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+_MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(.*?)\r?$", re.IGNORECASE | re.MULTILINE)
 
 
 def free_port() -> int:
@@ -77,6 +80,18 @@ class Handler:
                 assert isinstance(msg, EmailMessage)
                 self._parsed.append(msg)
             return self._parsed
+
+    def message_ids(self) -> list[str]:
+        """Each received message's Message-ID, read from its header block without parsing MIME
+        (for tests that count thousands of messages)."""
+        with self.lock:
+            received = list(self._received)
+        ids = []
+        for data in received:
+            head = data.split(b"\r\n\r\n", 1)[0]
+            found = _MESSAGE_ID.search(head)
+            ids.append(found.group(1).decode("ascii", "replace").strip() if found else "")
+        return ids
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         ok = (
