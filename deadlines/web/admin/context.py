@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -23,6 +23,7 @@ from deadlines.web.admin.auth import Staff
 from deadlines.web.admin.words import Said, console_words, text_lang
 from deadlines.web.feedcache import FeedCache
 from deadlines.web.pages import language
+from deadlines.web.security import FLASH_COOKIE, sign_flash
 from deadlines.web.site import Site, SiteDep
 
 log = logging.getLogger("deadlines.web.admin")
@@ -82,6 +83,11 @@ class Console:
         every subscription, which a web request should not."""
         report = PlanReport()
         follow_changes(self.engine, report, now=now, quiet=parse_quiet_hours(self.settings.quiet_hours))
+        self.republish(now)
+        return report
+
+    def republish(self, now: datetime) -> None:
+        """Write the feed files from the database and refresh the feeds served over HTTP."""
         try:
             publish_from_db(
                 self.engine,
@@ -93,7 +99,21 @@ class Console:
             # The database is the truth and HTTP feeds follow it; the worker writes files again.
             log.warning("feeds: cannot write %s: %s", self.settings.calendars_dir, e)
         self.cache.refresh()
-        return report
+
+    def redirect_with_note(self, url: str, note: str) -> RedirectResponse:
+        """See other `url`, carrying a status message for the next page."""
+        response = RedirectResponse(url, status_code=303)
+        # The status message travels in a cookie only the server can sign, never in the address.
+        response.set_cookie(
+            FLASH_COOKIE,
+            sign_flash(self.settings.secret_key, note),
+            max_age=120,
+            path="/admin",
+            secure=self.settings.cookie_secure,
+            httponly=True,
+            samesite="strict",
+        )
+        return response
 
 
 def _mark(text_lang: str, page_lang: str) -> Markup | str:

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from deadlines.db.confirm import confirm_election_day
 from deadlines.db.review import approve_draft
@@ -25,7 +25,7 @@ from deadlines.rules.edit import RULE_FORM_FIELDS, OverrideInput, edit_election,
 from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
 from deadlines.web.admin.context import Console, ConsoleDep
 from deadlines.web.admin.words import Said, report_text, said, say, service
-from deadlines.web.security import FLASH_COOKIE, read_flash, sign_flash
+from deadlines.web.security import FLASH_COOKIE, read_flash
 from deadlines.web.site import NowDep
 
 ELECTION_FIELDS = ("day", "anchors", "overrides")
@@ -244,7 +244,7 @@ def publish_revision(
         session.commit()
     report = console.after_rules_change(now)
     note = say(lang, "published_note", rev=revision, n=len(changes), report=report_text(lang, report))
-    return _redirect_with_note(console, f"/admin/history/{kind}/{key}?published={revision}", note)
+    return console.redirect_with_note(f"/admin/history/{kind}/{key}?published={revision}", note)
 
 
 @router.post("/elections/{election_id}/confirm", response_class=HTMLResponse)
@@ -283,22 +283,7 @@ def election_confirm(
     note = say(
         lang, "confirmed_note", day=day, id=election_id, n=len(changes), report=report_text(lang, report)
     )
-    return _redirect_with_note(console, f"/admin/history/election/{election_id}", note)
-
-
-def _redirect_with_note(console: Console, url: str, note: str) -> RedirectResponse:
-    response = RedirectResponse(url, status_code=303)
-    # The status message travels in a cookie only the server can sign, never in the address.
-    response.set_cookie(
-        FLASH_COOKIE,
-        sign_flash(console.settings.secret_key, note),
-        max_age=120,
-        path="/admin",
-        secure=console.settings.cookie_secure,
-        httponly=True,
-        samesite="strict",
-    )
-    return response
+    return console.redirect_with_note(f"/admin/history/election/{election_id}", note)
 
 
 @router.get("/history/{kind}/{key}", response_class=HTMLResponse)

@@ -3,23 +3,17 @@
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from deadlines.adapters import feed_settings
-from deadlines.db.feeddata import publish_from_db
 from deadlines.db.stations import delete_station, get_station, list_stations, upsert_station, voting_windows
 from deadlines.errors import StationError
 from deadlines.stations.csvparse import COLUMNS, check_days, validate_station
 from deadlines.web.admin.auth import EditorDep, Form, Staff, StaffDep
 from deadlines.web.admin.context import Console, ConsoleDep
-from deadlines.web.security import FLASH_COOKIE, read_flash, sign_flash
+from deadlines.web.security import FLASH_COOKIE, read_flash
 from deadlines.web.site import NowDep
 
-log = logging.getLogger("deadlines.web.admin")
 router = APIRouter(prefix="/admin", include_in_schema=False)
 EDITABLE = tuple(c for c in (*COLUMNS, "hours") if c not in ("election", "station"))
 WORDS = {
@@ -70,34 +64,6 @@ WORDS = {
 
 def _words(console: Console, request: Request) -> dict[str, str]:
     return WORDS.get(console.lang(request), WORDS["en"])
-
-
-def _republish(console: Console, now: datetime) -> None:
-    """Station feeds follow the database at once; the HTTP cache is refreshed too."""
-    try:
-        publish_from_db(
-            console.engine,
-            out_dir=console.settings.calendars_dir,
-            settings=feed_settings(console.settings),
-            now=now,
-        )
-    except OSError as e:
-        log.warning("feeds: cannot write %s: %s", console.settings.calendars_dir, e)
-    console.cache.refresh()
-
-
-def _redirect(console: Console, url: str, note: str) -> RedirectResponse:
-    response = RedirectResponse(url, status_code=303)
-    response.set_cookie(
-        FLASH_COOKIE,
-        sign_flash(console.settings.secret_key, note),
-        max_age=120,
-        path="/admin",
-        secure=console.settings.cookie_secure,
-        httponly=True,
-        samesite="strict",
-    )
-    return response
 
 
 @router.get("/stations", response_class=HTMLResponse)
@@ -183,8 +149,8 @@ def station_save(
             return _form(console, request, staff, election, station, values, errors, 400)
         action = upsert_station(session=session, station=checked, actor=f"staff:{staff.username}", now=now)
         session.commit()
-    _republish(console, now)
-    return _redirect(console, "/admin/stations", w["saved"].format(key=checked.key, action=action))
+    console.republish(now)
+    return console.redirect_with_note("/admin/stations", w["saved"].format(key=checked.key, action=action))
 
 
 @router.post("/stations/{election}/{station}/delete", response_class=HTMLResponse)
@@ -205,5 +171,5 @@ def station_delete(
         ):
             return console.error(request, staff, w["no_station"].format(key=key))
         session.commit()
-    _republish(console, now)
-    return _redirect(console, "/admin/stations", w["deleted"].format(key=key))
+    console.republish(now)
+    return console.redirect_with_note("/admin/stations", w["deleted"].format(key=key))
