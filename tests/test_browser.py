@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,19 +17,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
 from deadlines.db.models import Subscriber
 from deadlines.reminders.worker import Worker
 from deadlines.settings import Settings
 from deadlines.web.app import create_app
+from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, chromium, serving
 from tests.conftest import ROOT
 from tests.smtp_server import SmtpServer, free_port
 from tests.web_helpers import ELECTION_2028, PASSWORDS, make_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(os.environ.get("DEADLINES_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "screenshots"
 # One day before the 23rd election's overseas reporting closes (as in `deadlines demo`).
 REHEARSAL = datetime(2028, 2, 11, 15, tzinfo=UTC)
@@ -59,49 +56,12 @@ def live_site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[LiveSite]:
         base_url=url,
         feed_refresh_seconds=0.2,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the server did not answer /healthz within 20 s")
-    yield LiveSite(settings, url, smtp_server)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings), port):
+        yield LiveSite(settings, url, smtp_server)
 
 
 def _browser(tmp_path: Path, language: str) -> object:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        # The machine's network is closed: no background calls to Google's services.
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1200,1600",
-        f"--user-data-dir={tmp_path / ('profile-' + language)}",
-        f"--lang={language}",
-    ):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": language})
-    return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    return chromium(tmp_path / ("profile-" + language), language=language)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ One live site and one browser for the module, on a pinned clock (2026-11-30)."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
 from deadlines.db.engine import make_engine
@@ -24,10 +22,10 @@ from deadlines.db.models import Subscriber
 from deadlines.reminders.subscribers import SignUp, sign_up
 from deadlines.tokens import make_token
 from deadlines.web.app import create_app
+from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, chromium, serving
 from tests.conftest import ROOT, SAMPLE_NOTICE
 from tests.lang_check import foreign_runs
 from tests.smtp_server import SmtpServer, free_port
-from tests.test_browser import CHROMEDRIVER, CHROMIUM
 from tests.web_helpers import ELECTION_2028, PASSWORDS, make_settings
 
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,24 +60,8 @@ class A11ySite:
     driver: Any
 
 
-def _serve(tmp: Path, smtp: SmtpServer) -> tuple[uvicorn.Server, threading.Thread, str, Any]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = make_settings(f"sqlite:///{tmp / 'site.db'}", tmp, smtp.port, base_url=url)
-    app = create_app(settings, clock=lambda: NOW)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the server did not answer /healthz within 20 s")
-    return server, thread, url, settings
+def _settings(tmp: Path, smtp: SmtpServer, port: int) -> Any:
+    return make_settings(f"sqlite:///{tmp / 'site.db'}", tmp, smtp.port, base_url=f"http://127.0.0.1:{port}")
 
 
 def _link_tokens(settings: Any) -> dict[str, str]:
@@ -131,25 +113,7 @@ def _ingest_notice(url: str) -> int:
 
 
 def _browser(tmp: Path) -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1200,1600",
-        f"--user-data-dir={tmp / 'profile'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = chromium(tmp / "profile")
     driver.set_script_timeout(60)
     return driver
 
@@ -159,14 +123,16 @@ def a11y(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A11ySite]:
     tmp = tmp_path_factory.mktemp("a11y")
     smtp = SmtpServer()
     smtp.start()
-    server, thread, url, settings = _serve(tmp, smtp)
-    driver = _browser(tmp)
+    port = free_port()
+    settings = _settings(tmp, smtp, port)
     try:
-        yield A11ySite(url, _link_tokens(settings), _ingest_notice(url), driver)
+        with serving(create_app(settings, clock=lambda: NOW), port) as url:
+            driver = _browser(tmp)
+            try:
+                yield A11ySite(url, _link_tokens(settings), _ingest_notice(url), driver)
+            finally:
+                driver.quit()
     finally:
-        driver.quit()
-        server.should_exit = True
-        thread.join(timeout=10)
         smtp.stop()
 
 

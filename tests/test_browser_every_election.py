@@ -8,20 +8,16 @@ tests/test_every_election.py) and one browser for the module, on a pinned clock 
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import httpx
 import pytest
-import uvicorn
 
 from deadlines.rules import load_rules
 from deadlines.web.app import create_app
+from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, serving
 from tests.conftest import RULES_DIR, Cli, cli_env
 from tests.smtp_server import free_port
-from tests.test_browser import CHROMEDRIVER, CHROMIUM
 from tests.test_browser_a11y import AXE, VIEWPORTS, A11ySite, _browser, _check, _open
 from tests.test_every_election import STATIONS_CSV, VACANCY, VACANCY_TOML
 from tests.web_helpers import make_settings
@@ -67,25 +63,12 @@ def browser_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A11ySite]
     assert run("rules", "apply").exit_code == 0
     assert run("stations", "import", str(STATIONS_CSV)).exit_code == 0
     app = create_app(settings, clock=lambda: NOW)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    with serving(app, port):
+        driver = _browser(tmp)
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the server did not answer /healthz within 20 s")
-    driver = _browser(tmp)
-    try:
-        yield A11ySite(url, {}, 0, driver)
-    finally:
-        driver.quit()
-        server.should_exit = True
-        thread.join(timeout=10)
+            yield A11ySite(url, {}, 0, driver)
+        finally:
+            driver.quit()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

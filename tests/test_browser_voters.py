@@ -5,21 +5,18 @@ the page's script gives the server the browser's zone. Screenshots go to test-ar
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from deadlines.web.app import create_app
+from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, chromium, serving
 from tests.smtp_server import free_port
-from tests.test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM
+from tests.test_browser import ARTIFACTS
 from tests.web_helpers import ELECTION_2028, make_settings
 
 NOW = datetime(2027, 6, 1, 9, 0, tzinfo=UTC)  # every 2028 deadline ahead
@@ -43,52 +40,12 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     settings = make_settings(f"sqlite:///{tmp / 'site.db'}", tmp, free_port(), base_url=url)
     app = create_app(settings, clock=lambda: NOW)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the server did not answer /healthz within 20 s")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port):
+        yield url
 
 
 def browser(profile: Path, *, zone: str, language: str, scripts: bool = True) -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1200,1600",
-        f"--user-data-dir={profile}",
-        f"--lang={language}",
-    ):
-        options.add_argument(flag)
-    prefs: dict[str, Any] = {"intl.accept_languages": language}
-    if not scripts:
-        prefs["profile.managed_default_content_settings.javascript"] = 2
-    options.add_experimental_option("prefs", prefs)
-    # The browser's zone is its process's TZ, as on a laptop set to Los Angeles.
-    service = Service(executable_path=str(CHROMEDRIVER), env={**os.environ, "TZ": zone})
-    return webdriver.Chrome(service=service, options=options)
+    return chromium(profile, language=language, zone=zone, scripts=scripts)
 
 
 @pytest.fixture
