@@ -14,7 +14,7 @@ from sqlmodel import Session
 from deadlines.db.models import Subscriber, Subscription
 from deadlines.reminders.worker import Worker
 from tests.smtp_server import SmtpServer
-from tests.web_helpers import ELECTION_2028, Site, hidden, make_settings, running_site
+from tests.web_helpers import ELECTION_2028, Site, make_settings, running_site
 
 # Overseas absentee reports for 12 Apr 2028 close Sat 12 Feb 2028 24:00 KST (E-60, as the NEC
 # counted 10 Feb 2024 for 10 Apr 2024).
@@ -75,28 +75,7 @@ def test_reminder_and_correction_say_how_to_act(tmp_path: Path, smtp_server: Smt
         assert '<strong>방법:</strong> <a href="https://ok.nec.go.kr">ok.nec.go.kr</a>에서 인터넷으로' in html
 
         site.login("editor")
-        preview = site.post(
-            f"/admin/elections/{ELECTION_2028}/preview",
-            {
-                "day": "",
-                "override_rule": "overseas-absentee-report",
-                "override_opens": "",
-                "override_closes": "2028-02-15",
-                "override_reason": REASON,
-            },
-        )
-        assert preview.status_code == 200, preview.text[:500]
-        done = site.post(
-            "/admin/publish",
-            {
-                "kind": "election",
-                "key": ELECTION_2028,
-                "document": hidden(preview.text, "document"),
-                "base_revision": hidden(preview.text, "base_revision"),
-                "action": "edit",
-            },
-        )
-        assert done.status_code == 303, done.text[:500]
+        site.publish_override(ELECTION_2028, "overseas-absentee-report", "2028-02-15", REASON)
         _pass(site, CLOSE - timedelta(days=6))
 
         text, html = _about(smtp_server, "en@example.org", "en", "Correction")

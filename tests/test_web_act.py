@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from tests.web_helpers import ELECTION_2028, Site, hidden, make_settings, running_site
+from tests.web_helpers import ELECTION_2028, Site, make_settings, running_site
 
 # 2027-12-01 11:00 in Seoul: the change is dated 2027-12-01 there.
 NOW = datetime(2027, 12, 1, 2, 0, tzinfo=UTC)
@@ -64,28 +64,7 @@ def test_election_page_links_to_where_a_voter_acts(site: Site) -> None:
 
 def test_an_override_with_a_reason_shows_on_the_page_the_feed_and_the_changes_page(site: Site) -> None:
     site.login("editor")
-    preview = site.post(
-        f"/admin/elections/{ELECTION_2028}/preview",
-        {
-            "day": "",
-            "override_rule": "overseas-absentee-report",
-            "override_opens": "",
-            "override_closes": "2028-02-15",
-            "override_reason": REASON,
-        },
-    )
-    assert preview.status_code == 200, preview.text[:500]
-    published = site.post(
-        "/admin/publish",
-        {
-            "kind": "election",
-            "key": ELECTION_2028,
-            "document": hidden(preview.text, "document"),
-            "base_revision": hidden(preview.text, "base_revision"),
-            "action": "edit",
-        },
-    )
-    assert published.status_code == 303, published.text[:500]
+    site.publish_override(ELECTION_2028, "overseas-absentee-report", "2028-02-15", REASON)
 
     en = _item(site.client.get(PAGE, params={"lang": "en"}).text, "overseas-absentee-report")
     assert "<strong>Changed 2027-12-01: was 2028-02-12</strong>" in en

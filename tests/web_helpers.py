@@ -52,6 +52,32 @@ class Site:
             path, data={"csrf_token": self.csrf(), **(data or {})}, follow_redirects=False, **kw
         )
 
+    def publish_override(self, election: str, rule: str, closes: str, reason: str) -> None:
+        """As a logged-in editor: preview an override of `rule`'s close with its reason, then
+        publish it from the preview, as staff do in the console."""
+        preview = self.post(
+            f"/admin/elections/{election}/preview",
+            {
+                "day": "",
+                "override_rule": rule,
+                "override_opens": "",
+                "override_closes": closes,
+                "override_reason": reason,
+            },
+        )
+        assert preview.status_code == 200, preview.text[:500]
+        published = self.post(
+            "/admin/publish",
+            {
+                "kind": "election",
+                "key": election,
+                "document": hidden(preview.text, "document"),
+                "base_revision": hidden(preview.text, "base_revision"),
+                "action": "edit",
+            },
+        )
+        assert published.status_code == 303, published.text[:500]
+
 
 def make_settings(db_url: str, tmp_path: Path, smtp_port: int = 2525, **overrides: Any) -> Settings:
     """Settings of a site whose database has the shipped rules and an editor and a viewer."""
