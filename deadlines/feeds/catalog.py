@@ -97,15 +97,18 @@ def _upcoming(data: FeedData, today: date) -> list[ElectionInfo]:
     return [e for e in data.elections if e.day >= today]
 
 
+def feed_audiences(data: FeedData, election_id: str) -> list[str]:
+    """The audiences with a feed of their own for an election: those its deadlines name."""
+    named = {a for i in data.items if i.record.election_id == election_id for a in i.record.audiences}
+    return sorted(named - {"all"})
+
+
 def catalog(data: FeedData, today: date) -> list[FeedSpec]:
     specs: list[FeedSpec] = []
     for lang in LANGUAGES:
         specs.append(FeedSpec(UPCOMING, None, lang))
     for election in sorted(data.elections, key=lambda e: e.id):
-        audiences = sorted(
-            {a for i in data.items if i.record.election_id == election.id for a in i.record.audiences}
-            - {"all"}
-        )
+        audiences = feed_audiences(data, election.id)
         for lang in LANGUAGES:
             specs.append(FeedSpec(election.id, None, lang))
             specs.extend(FeedSpec(election.id, audience, lang) for audience in audiences)

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from deadlines.db.ratelimit import allow, bucket
-from deadlines.feeds.catalog import FeedData, FeedSpec
+from deadlines.feeds.catalog import FeedData, FeedSpec, feed_audiences
 from deadlines.records import AUDIENCES, LANGUAGES
 from deadlines.reminders.subscribers import (
     SignUp,
@@ -163,7 +163,7 @@ def election(
     feeds = []
     # No feed for voters abroad where they have no deadline of their own (local elections and
     # by-elections have no overseas voting), as the calendar list offers none.
-    abroad = any("overseas" in row.record.audiences for row in all_rows)
+    abroad = "overseas" in feed_audiences(d, info.id)
     for audience in (None, "overseas") if abroad else (None,):
         spec = FeedSpec(info.id, audience, lang)
         feeds.append({"audience": audience, **feed_links(base_url(request, site.settings), spec.path)})
