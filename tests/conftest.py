@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +14,14 @@ from click.testing import CliRunner, Result
 from deadlines.cli import cli
 from deadlines.db import staff
 from deadlines.rules import RuleBook, load_rules
+from tests import pg_databases
+from tests.pg_databases import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # The one copy of the sample notice: the packaged one the demo ingests.
 SAMPLE_NOTICE = Path(__file__).resolve().parent.parent / "deadlines" / "samples" / "nec-2023-11.txt"
-POSTGRES_URL = os.environ.get("DEADLINES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 def deadlines_command() -> list[str]:
@@ -80,17 +79,13 @@ def postgres_unavailable() -> str | None:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A clean schema on the PostgreSQL server for one test, dropped afterwards."""
+    """A new, empty database on the PostgreSQL server for one test, dropped afterwards."""
     reason = postgres_unavailable()
     if reason:
         pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    name = pg_databases.new_database()
+    yield pg_databases.url_of(name)
+    pg_databases.drop_database(name)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from deadlines.reminders.recorder import DispatchReport
 from deadlines.reminders.subscribers import SignUp, sign_up
 from deadlines.reminders.worker import Worker
 from deadlines.settings import Settings, load_settings
+from tests import pg_databases
 from tests.conftest import Cli, cli_env
 
 ELECTION = "kr-2024-national-assembly"
@@ -32,17 +33,21 @@ _TEMPLATES: dict[tuple[tuple[str, str], ...], Path] = {}
 _TEMPLATE_ROOT: list[Path] = []
 
 
+def _template_root() -> Path:
+    if not _TEMPLATE_ROOT:
+        root = Path(tempfile.mkdtemp(prefix="deadlines-templates-"))
+        atexit.register(shutil.rmtree, root, True)
+        _TEMPLATE_ROOT.append(root)
+    return _TEMPLATE_ROOT[0]
+
+
 def _template(staff: Mapping[str, str]) -> Path:
     """A directory with `deadlines.db` and `calendars/` as `init` and `rules apply` leave them,
     plus a console account per `staff` item (username = role -> password)."""
     key = tuple(sorted(staff.items()))
     if key in _TEMPLATES:
         return _TEMPLATES[key]
-    if not _TEMPLATE_ROOT:
-        root = Path(tempfile.mkdtemp(prefix="deadlines-templates-"))
-        atexit.register(shutil.rmtree, root, True)
-        _TEMPLATE_ROOT.append(root)
-    where = _TEMPLATE_ROOT[0] / f"t{len(_TEMPLATES)}"
+    where = _template_root() / f"t{len(_TEMPLATES)}"
     build = where / "build"
     build.mkdir(parents=True)
     url = f"sqlite:///{build / 'deadlines.db'}"
@@ -90,8 +95,8 @@ def _sqlite_file(db_url: str) -> Path | None:
 
 def init_database(db_url: str, tmp_path: Path, staff: Mapping[str, str] | None = None) -> None:
     """The database at `db_url` as `init` and `rules apply` leave it (feeds published under
-    `tmp_path/calendars`), with `staff` accounts: a copy of a template for a new SQLite file,
-    the commands themselves otherwise (PostgreSQL, an existing file)."""
+    `tmp_path/calendars`), with `staff` accounts: a copy of a template for a new SQLite file or
+    a new test database on PostgreSQL, the commands themselves otherwise."""
     path = _sqlite_file(db_url)
     if path is not None and not path.exists():
         template = _template(staff or {})
@@ -99,11 +104,37 @@ def init_database(db_url: str, tmp_path: Path, staff: Mapping[str, str] | None =
         if (template / "calendars").exists():
             shutil.copytree(template / "calendars", tmp_path / "calendars", dirs_exist_ok=True)
         return
-    run = Cli(cli_env(db_url, tmp_path))
+    if pg_databases.is_fresh(db_url):
+        template, calendars = _pg_template(staff or {})
+        pg_databases.copy_template(template, db_url)
+        if calendars.exists():
+            shutil.copytree(calendars, tmp_path / "calendars", dirs_exist_ok=True)
+        return
+    _build(db_url, tmp_path, staff or {})
+
+
+def _build(db_url: str, where: Path, staff: Mapping[str, str]) -> None:
+    run = Cli(cli_env(db_url, where))
     assert run("init").exit_code == 0
     assert run("rules", "apply").exit_code == 0
     if staff:
         add_staff_accounts(db_url, staff)
+
+
+_PG_TEMPLATES: dict[tuple[tuple[str, str], ...], tuple[str, Path]] = {}
+
+
+def _pg_template(staff: Mapping[str, str]) -> tuple[str, Path]:
+    """A PostgreSQL database as `init`, `rules apply` and `staff` leave it, and the feed files
+    they published; built once per test process."""
+    key = tuple(sorted(staff.items()))
+    if key not in _PG_TEMPLATES:
+        name = pg_databases.new_template()
+        where = _template_root() / f"pg{len(_PG_TEMPLATES)}"
+        where.mkdir()
+        _build(pg_databases.url_of(name), where, staff)
+        _PG_TEMPLATES[key] = (name, where / "calendars")
+    return _PG_TEMPLATES[key]
 
 
 def prepare(

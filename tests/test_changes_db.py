@@ -13,6 +13,7 @@ from sqlmodel import Session
 from deadlines.db.engine import make_engine
 from deadlines.db.feeddata import load_feed_data
 from tests.conftest import RULES_DIR, Cli
+from tests.reminder_helpers import init_database
 
 ELECTION = "kr-2028-national-assembly"
 REASON = "NEC notice of 30 Nov 2027: overseas reports accepted until 15 Feb 2028"
@@ -22,8 +23,7 @@ OVERRIDE = f"""overrides = [{{ rule = "overseas-absentee-report", closes = 2028-
 
 @pytest.mark.slow
 def test_an_override_applied_from_the_files_is_a_change_with_its_reason(run: Cli, tmp_path: Path) -> None:
-    assert run("init").exit_code == 0
-    assert run("rules", "apply").exit_code == 0
+    init_database(run.env["DEADLINES_DATABASE_URL"], tmp_path)
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
     elections = rules / "elections.toml"

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from deadlines.db.engine import make_engine
 from deadlines.db.revisions import current_revision, publish
 from tests.conftest import RULES_DIR, Cli, cli_env
+from tests.reminder_helpers import init_database
 
 E2028 = "kr-2028-national-assembly"
 
@@ -41,8 +42,8 @@ def test_staff_add_list_and_reset(run: Cli) -> None:
 
 
 def test_rules_export_writes_console_edits_back_and_apply_then_agrees(db_url: str, tmp_path: Path) -> None:
+    init_database(db_url, tmp_path)
     run = Cli(cli_env(db_url, tmp_path))
-    assert run("init").exit_code == 0 and run("rules", "apply").exit_code == 0
     engine = make_engine(db_url)
     with Session(engine) as session:
         current = current_revision(session, "election", E2028)

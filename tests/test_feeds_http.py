@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,7 +17,9 @@ import httpx
 import icalendar
 import pytest
 
-from tests.conftest import RULES_DIR, Cli, cli_env, deadlines_command
+from tests import pg_databases
+from tests.conftest import RULES_DIR, Cli, cli_env, deadlines_command, postgres_unavailable
+from tests.reminder_helpers import init_database
 from tests.smtp_server import free_port
 
 FEED = "/calendars/kr-2028-national-assembly.overseas.en.ics"
@@ -56,26 +59,57 @@ class Server:
         self.log.close()
 
 
-@pytest.fixture
-def site(db_url: str, tmp_path: Path) -> Iterator[tuple[Server, Cli, Path]]:
-    rules = tmp_path / "rules"
+@contextmanager
+def _serving(db_url: str, where: Path) -> Iterator[tuple[Server, Cli, Path]]:
+    """`deadlines serve` on a database as `init` and `rules apply` leave it, with rule files of
+    its own (under `where`) that a test may edit."""
+    rules = where / "rules"
     shutil.copytree(RULES_DIR, rules)
     env = {
-        **cli_env(db_url, tmp_path),
+        **cli_env(db_url, where),
         "DEADLINES_RULES_DIR": str(rules),
         "DEADLINES_FEED_REFRESH_SECONDS": "0.5",
         "DEADLINES_BASE_URL": "https://deadlines.example.org",
     }
+    init_database(db_url, where)
     run = Cli(env)
-    assert run("init").exit_code == 0
-    assert run("rules", "apply").exit_code == 0
-    server = Server(env, tmp_path)
-    yield server, run, tmp_path / "calendars"
-    server.stop()
+    # The feed files as this site's base URL writes them (the template's were written without).
+    assert run("publish").exit_code == 0
+    server = Server(env, where)
+    try:
+        yield server, run, where / "calendars"
+    finally:
+        server.stop()
 
 
-def test_feed_get_head_and_headers(site) -> None:  # type: ignore[no-untyped-def]
-    server, _run, calendars = site
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Server, Cli, Path]]:
+    """One server per engine, shared by the tests that only read from it."""
+    where = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite:///{where / 'deadlines.db'}"
+    else:
+        reason = postgres_unavailable()
+        if reason:
+            pytest.skip(reason)
+        name = pg_databases.new_database()
+        request.addfinalizer(lambda: pg_databases.drop_database(name))
+        url = pg_databases.url_of(name)
+    with _serving(url, where) as running:
+        yield running
+
+
+@pytest.fixture
+def site(db_url: str, tmp_path: Path) -> Iterator[tuple[Server, Cli, Path]]:
+    """A server of the test's own, for a test that changes what it serves."""
+    with _serving(db_url, tmp_path) as running:
+        yield running
+
+
+def test_feed_get_head_and_headers(served: tuple[Server, Cli, Path]) -> None:
+    server, _run, calendars = served
     r = httpx.get(server.url + FEED)
     assert r.status_code == 200
     assert r.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -91,8 +125,8 @@ def test_feed_get_head_and_headers(site) -> None:  # type: ignore[no-untyped-def
     assert head.headers["content-length"] == str(len(r.content))
 
 
-def test_conditional_requests_give_304(site) -> None:  # type: ignore[no-untyped-def]
-    server, _run, _ = site
+def test_conditional_requests_give_304(served: tuple[Server, Cli, Path]) -> None:
+    server, _run, _ = served
     r = httpx.get(server.url + FEED)
     again = httpx.get(server.url + FEED, headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == r.headers["etag"]
@@ -106,8 +140,8 @@ def test_conditional_requests_give_304(site) -> None:  # type: ignore[no-untyped
     assert httpx.get(server.url + FEED, headers={"If-Modified-Since": old}).status_code == 200
 
 
-def test_gzip_when_asked(site) -> None:  # type: ignore[no-untyped-def]
-    server, _run, _ = site
+def test_gzip_when_asked(served: tuple[Server, Cli, Path]) -> None:
+    server, _run, _ = served
     plain = httpx.get(server.url + FEED, headers={"Accept-Encoding": "identity"})
     with httpx.Client() as client:
         raw = client.get(server.url + FEED, headers={"Accept-Encoding": "gzip"})
@@ -118,8 +152,8 @@ def test_gzip_when_asked(site) -> None:  # type: ignore[no-untyped-def]
     assert gzip.decompress(gzip.compress(plain.content)) == plain.content
 
 
-def test_query_options_and_errors(site) -> None:  # type: ignore[no-untyped-def]
-    server, _run, _ = site
+def test_query_options_and_errors(served: tuple[Server, Cli, Path]) -> None:
+    server, _run, _ = served
     by_query = httpx.get(server.url + "/calendars/kr-2028-national-assembly.ics?lang=ko&audience=overseas")
     by_name = httpx.get(server.url + "/calendars/kr-2028-national-assembly.overseas.ko.ics")
     assert by_query.status_code == 200 and by_query.content == by_name.content
@@ -141,8 +175,8 @@ def test_query_options_and_errors(site) -> None:  # type: ignore[no-untyped-def]
     assert httpx.post(server.url + FEED).status_code == 405
 
 
-def test_index_pages_and_health(site) -> None:  # type: ignore[no-untyped-def]
-    server, _run, calendars = site
+def test_index_pages_and_health(served: tuple[Server, Cli, Path]) -> None:
+    server, _run, calendars = served
     page = httpx.get(server.url + "/calendars/")
     assert page.status_code == 200
     assert "webcal://deadlines.example.org/calendars/kr-2028-national-assembly.overseas.en.ics" in page.text

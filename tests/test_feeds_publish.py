@@ -10,6 +10,7 @@ import icalendar
 import vobject
 
 from tests.conftest import RULES_DIR, Cli, cli_env
+from tests.reminder_helpers import init_database
 
 
 def test_publish_writes_every_feed_once(run: Cli, tmp_path: Path) -> None:
@@ -44,9 +45,8 @@ def test_publish_writes_every_feed_once(run: Cli, tmp_path: Path) -> None:
 def test_publish_rewrites_only_changed_feeds(db_url: str, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
+    init_database(db_url, tmp_path)
     run = Cli({**cli_env(db_url, tmp_path), "DEADLINES_RULES_DIR": str(rules)})
-    run("init")
-    run("rules", "apply")
     path = rules / "kr-national-assembly.toml"
     text = path.read_text(encoding="utf-8")
     path.write_text(

@@ -11,6 +11,7 @@ from deadlines.mail.mime import HeaderInjection, build_message
 from deadlines.reminders.subscribers import SubscriberError, normalise_email
 from deadlines.tokens import TokenError, make_token, read_token, token_subscriber
 from tests.conftest import Cli, cli_env
+from tests.reminder_helpers import init_database
 from tests.smtp_server import SmtpServer
 
 CSV = """email,language,timezone,election,audiences
@@ -32,10 +33,8 @@ def site(db_url: str, tmp_path: Path, smtp_server: SmtpServer) -> Cli:
         "DEADLINES_SMTP_PORT": str(smtp_server.port),
         "DEADLINES_QUIET_HOURS": "",
     }
-    run = Cli(env)
-    assert run("init").exit_code == 0
-    assert run("rules", "apply").exit_code == 0
-    return run
+    init_database(db_url, tmp_path)
+    return Cli(env)
 
 
 def test_import_reports_bad_rows_and_keeps_good_ones(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli, cli_env, deadlines_command
-from tests.reminder_helpers import rows
+from tests.reminder_helpers import init_database, rows
 from tests.smtp_server import SmtpServer
 
 NOW = datetime(2024, 4, 9, 9, tzinfo=UTC)  # P1D of the poll publication ban (18:00 KST, 10 Apr)
@@ -33,9 +33,8 @@ def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server
         "DEADLINES_UNRECORDED_MAX": str(UNRECORDED_MAX),
         "DEADLINES_UID_DOMAIN": "deadlines.example.org",
     }
+    init_database(db_url, tmp_path)
     run = Cli(env)
-    assert run("init").exit_code == 0
-    assert run("rules", "apply").exit_code == 0
     csv = tmp_path / "list.csv"
     lines = ["email,language,timezone,election,audiences"]
     lines += [f"m{n}@example.org,en,Asia/Seoul,kr-2024-national-assembly,media" for n in range(1000)]
