@@ -157,7 +157,7 @@ def test_read_only_database_gives_503_and_healthz_says_so(db_url: str, tmp_path:
     if db_url.startswith("sqlite"):
         read_only = f"sqlite:///file:{db_url.removeprefix('sqlite:///')}?mode=ro&uri=true"
     else:
-        read_only = db_url + "%20-cdefault_transaction_read_only%3Don"
+        read_only = db_url + ("&" if "?" in db_url else "?") + "options=-cdefault_transaction_read_only%3Don"
     settings = make_settings(db_url, tmp_path)
     token_site = running_site(settings)
     with token_site as writable:
