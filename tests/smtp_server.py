@@ -81,6 +81,12 @@ class Handler:
                 self._parsed.append(msg)
             return self._parsed
 
+    @property
+    def count(self) -> int:
+        """How many messages were accepted, without parsing any (for tests that poll)."""
+        with self.lock:
+            return len(self._received)
+
     def message_ids(self) -> list[str]:
         """Each received message's Message-ID, read from its header block without parsing MIME
         (for tests that count thousands of messages)."""
@@ -92,6 +98,18 @@ class Handler:
             found = _MESSAGE_ID.search(head)
             ids.append(found.group(1).decode("ascii", "replace").strip() if found else "")
         return ids
+
+    def with_message_id(self, message_id: str) -> list[EmailMessage]:
+        """The received messages carrying `message_id`, parsing only those."""
+        with self.lock:
+            received = list(self._received)
+        found = []
+        for data, mid in zip(received, self.message_ids(), strict=False):
+            if mid == message_id:
+                msg = message_from_bytes(data, policy=policy.default)
+                assert isinstance(msg, EmailMessage)
+                found.append(msg)
+        return found
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         ok = (
@@ -149,6 +167,10 @@ class SmtpServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
+
+    @property
+    def count(self) -> int:
+        return self.handler.count
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]

@@ -48,11 +48,11 @@ def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while len(smtp_server.messages) < 650 and time.monotonic() < deadline and first.poll() is None:
+    while smtp_server.count < 650 and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.01)
     first.send_signal(signal.SIGKILL)
     first.wait()
-    received_before = len(smtp_server.messages)
+    received_before = smtp_server.count
     due = rows_of(env, NOW)
     assert len(due) >= 2000, len(due)
     assert received_before < len(due), "the worker finished before it could be killed"
@@ -75,7 +75,7 @@ def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server
     assert again.returncode == 0, again.stderr[-2000:]
     final = rows_of(env, later)
     assert {r.state for r in final} == {"sent"}
-    ids = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    ids = Counter(smtp_server.handler.message_ids())
     expected = {f"<reminder-{r.id}@deadlines.example.org>" for r in final}
     assert set(ids) == expected  # none lost
     duplicates = {mid: n for mid, n in ids.items() if n > 1}
@@ -83,7 +83,7 @@ def test_sigkill_mid_batch_then_restart(db_url: str, tmp_path: Path, smtp_server
     # one per connection plus the recorder's bound.
     assert sum(n - 1 for n in duplicates.values()) <= CONCURRENCY + UNRECORDED_MAX, duplicates
     for mid in duplicates:
-        twins = [m for m in smtp_server.messages if str(m["Message-ID"]) == mid]
+        twins = smtp_server.handler.with_message_id(mid)
         # The same reminder to the same person (the time left in the subject may differ).
         assert len({str(m["To"]) for m in twins}) == 1
 
@@ -124,11 +124,11 @@ def test_sigterm_finishes_in_flight_and_releases_the_rest(
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while len(smtp_server.messages) < 200 and time.monotonic() < deadline:
+    while smtp_server.count < 200 and time.monotonic() < deadline:
         time.sleep(0.02)
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=60) == 0
-    received = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    received = Counter(smtp_server.handler.message_ids())
     states = Counter(r.state for r in rows_of(env, now))
     assert 200 <= len(received) < 1000, "stopped half-way"
     assert states["sending"] == 0, "unclaimed rows were not released"
@@ -142,5 +142,5 @@ def test_sigterm_finishes_in_flight_and_releases_the_rest(
         timeout=300,
     )
     assert again.returncode == 0, again.stderr[-2000:]
-    received = Counter(str(m["Message-ID"]) for m in smtp_server.messages)
+    received = Counter(smtp_server.handler.message_ids())
     assert len(received) == 1000 and max(received.values()) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,6 +21,7 @@ from deadlines.howto import how_line
 from deadlines.records import DeadlineRecord
 
 PRODID = f"-//deadlines//Election deadlines {__version__}//EN"
+_END = b"END:VCALENDAR\r\n"
 # Periods longer than this become two events (opens, closes), so a 90-day window does not
 # sit across a voter's calendar for three months.
 LONG_PERIOD_DAYS = 7
@@ -158,9 +161,50 @@ def _event(item: FeedItem, part: Part, options: FeedOptions) -> Event:
     return event
 
 
-@lru_cache(maxsize=32)
-def _vtimezone(tzid: str, first: date, last: date) -> Timezone:
-    return Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, last)
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first: date, last: date) -> bytes:
+    return bytes(Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, last).to_ical())
+
+
+class _EventCache:
+    """Serialised events by what they are made of. Serialising one costs about a millisecond;
+    the same event goes into several feeds (its election's, each audience's, the upcoming one,
+    every reminder email's attachment) and each publish builds every feed again, while few
+    events change between two publishes."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._bytes: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            found = self._bytes.get(key)
+            if found is not None:
+                self._bytes.move_to_end(key)
+            return found
+
+    def put(self, key: str, body: bytes) -> None:
+        with self._lock:
+            self._bytes[key] = body
+            while len(self._bytes) > self.size:
+                self._bytes.popitem(last=False)
+
+
+_EVENTS = _EventCache(4096)
+
+
+def _event_ics(item: FeedItem, part: Part, options: FeedOptions) -> bytes:
+    # Every input of _event, in full: the record, its changes and election name are frozen
+    # values whose repr shows each field.
+    key = repr(
+        (item, part, options.lang, options.abroad, options.uid_domain, options.base_url, options.alarms)
+    )
+    body = _EVENTS.get(key)
+    if body is None:
+        body = bytes(_event(item, part, options).to_ical())
+        _EVENTS.put(key, body)
+    return body
 
 
 def ics_duration(value: timedelta) -> str:
@@ -186,24 +230,27 @@ def build_feed(items: Sequence[FeedItem], options: FeedOptions) -> bytes:
     cal.add("x-wr-timezone", options.timezone)
     cal.add("refresh-interval", options.ttl, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", ics_duration(options.ttl))
-    events: list[tuple[tuple[Any, ...], Event]] = []
+    events: list[tuple[tuple[str, str], bytes]] = []
     zones: dict[str, list[date]] = {}
     for item in items:
-        for part in parts_of(item.record):
-            event = _event(item, part, options)
-            start = event.decoded("dtstart")
-            key = (start.isoformat() if isinstance(start, date) else str(start), str(event["uid"]))
-            events.append((key, event))
-            timed = isinstance(start, datetime)
-            if timed and not item.record.local_time:
-                zones.setdefault(item.record.timezone, []).extend([part.first, part.last])
+        r = item.record
+        for part in parts_of(r):
+            start, _end = _span(r, part, options.abroad)
+            uid = f"{r.id}.{part.name}.{r.election_id}@{options.uid_domain}"
+            events.append(((start.isoformat(), uid), _event_ics(item, part, options)))
+            if isinstance(start, datetime) and not r.local_time:
+                zones.setdefault(r.timezone, []).extend([part.first, part.last])
+    # The calendar's own lines, then its components in the order to_ical would write them.
+    head = bytes(cal.to_ical())
+    assert head.endswith(_END)
+    body = [head[: -len(_END)]]
     for tzid in sorted(zones):
         days = zones[tzid]
         # A year either side covers every transition a client needs around the events.
-        cal.add_component(_vtimezone(tzid, min(days) - timedelta(days=366), max(days) + timedelta(days=366)))
-    for _key, event in sorted(events, key=lambda pair: pair[0]):
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+        body.append(_vtimezone(tzid, min(days) - timedelta(days=366), max(days) + timedelta(days=366)))
+    body.extend(ics for _key, ics in sorted(events, key=lambda pair: pair[0]))
+    body.append(_END)
+    return b"".join(body)
 
 
 def event_count(data: bytes) -> int:
