@@ -44,6 +44,7 @@ class Handler:
         # thousands of messages spends its time on SMTP, not on parsing MIME.
         self._received: list[bytes] = []
         self._parsed: list[EmailMessage] = []
+        self._to: list[str] = []
         self.envelopes: list[tuple[list[str], bool]] = []  # RCPT TO addresses, SMTPUTF8 used
         self.temporary_failures = 0
         self.lock = threading.Lock()
@@ -79,7 +80,14 @@ class Handler:
                 msg = message_from_bytes(data, policy=policy.default)
                 assert isinstance(msg, EmailMessage)
                 self._parsed.append(msg)
+                # Reading a header parses it again each time: the To of each message once.
+                self._to.append(str(msg["To"]))
             return self._parsed
+
+    def to(self, address: str) -> list[EmailMessage]:
+        messages = self.messages
+        with self.lock:
+            return [m for m, to in zip(messages, self._to, strict=True) if to == address]
 
     @property
     def count(self) -> int:
@@ -173,4 +181,4 @@ class SmtpServer:
         return self.handler.count
 
     def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
+        return self.handler.to(address)

@@ -161,9 +161,17 @@ def _event(item: FeedItem, part: Part, options: FeedOptions) -> Event:
     return event
 
 
-@lru_cache(maxsize=64)
+# Working out a zone's transitions costs icalendar about 60 ms per call, and a publish asks for
+# a few dozen ranges (each feed spans its own days); a few hundred bytes each, so keep many.
+@lru_cache(maxsize=1024)
+def vtimezone(tzid: str, first: date, last: date) -> Timezone:
+    """The VTIMEZONE of `tzid` from `first` to `last`; shared, so callers must not change it."""
+    return Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, last)
+
+
+@lru_cache(maxsize=1024)
 def _vtimezone(tzid: str, first: date, last: date) -> bytes:
-    return bytes(Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first, last).to_ical())
+    return bytes(vtimezone(tzid, first, last).to_ical())
 
 
 class _EventCache:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event
 
 from deadlines import __version__
-from deadlines.feeds.builder import ics_duration
+from deadlines.feeds.builder import ics_duration, vtimezone
 from deadlines.feeds.text import day_text
 from deadlines.stations.model import Station
 
@@ -115,11 +114,7 @@ def build_station_feed(
     # Outlook and Google read this one; RFC 7986 clients the line above (as the other feeds do).
     cal.add("x-published-ttl", ics_duration(ttl))
     # A year either side covers every transition a client needs around the voting days.
-    cal.add_component(
-        Timezone.from_tzinfo(
-            ZoneInfo(s.timezone), s.timezone, s.opens - timedelta(days=366), s.closes + timedelta(days=366)
-        )
-    )
+    cal.add_component(vtimezone(s.timezone, s.opens - timedelta(days=366), s.closes + timedelta(days=366)))
     stamp = item.updated_at.astimezone(UTC)
     for index, (start, end) in enumerate(s.sessions()):
         event = Event()
