@@ -17,6 +17,16 @@ import uvicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+AXE = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+# Marks for the browser test modules: skipped with the reason where .ci/run has not installed them.
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
+)
+NEEDS_AXE = pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed under .ci/node (.ci/run does it)"
+)
 
 
 @contextmanager

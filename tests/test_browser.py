@@ -23,7 +23,7 @@ from deadlines.db.models import Subscriber
 from deadlines.reminders.worker import Worker
 from deadlines.settings import Settings
 from deadlines.web.app import create_app
-from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, chromium, serving
+from tests.browser_helpers import NEEDS_CHROMIUM, chromium, serving
 from tests.conftest import ROOT
 from tests.smtp_server import SmtpServer, free_port
 from tests.web_helpers import ELECTION_2028, PASSWORDS, make_settings
@@ -32,10 +32,7 @@ ARTIFACTS = Path(os.environ.get("DEADLINES_TEST_ARTIFACTS", ROOT / "test-artifac
 # One day before the 23rd election's overseas reporting closes (as in `deadlines demo`).
 REHEARSAL = datetime(2028, 2, 11, 15, tzinfo=UTC)
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-)
+pytestmark = NEEDS_CHROMIUM
 
 
 @dataclass

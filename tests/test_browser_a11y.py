@@ -22,24 +22,20 @@ from deadlines.db.models import Subscriber
 from deadlines.reminders.subscribers import SignUp, sign_up
 from deadlines.tokens import make_token
 from deadlines.web.app import create_app
-from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, chromium, serving
-from tests.conftest import ROOT, SAMPLE_NOTICE
+from tests.browser_helpers import AXE, NEEDS_AXE, NEEDS_CHROMIUM, chromium, serving
+from tests.conftest import SAMPLE_NOTICE
 from tests.lang_check import foreign_runs
 from tests.smtp_server import SmtpServer, free_port
 from tests.web_helpers import ELECTION_2028, PASSWORDS, make_settings
 
-AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 NOW = datetime(2026, 11, 30, 3, tzinfo=UTC)
 RULE_PAGE = "/admin/rulesets/kr-national-assembly/rules/overseas-absentee-report"
 VIEWPORTS = {"desktop": (1200, 1600), "phone": (390, 844)}
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-    ),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed under .ci/node (.ci/run does it)"),
+    NEEDS_CHROMIUM,
+    NEEDS_AXE,
 ]
 
 # axe-core's verdict, cut to what a failure message needs.

@@ -7,7 +7,6 @@ tests/test_every_election.py) and one browser for the module, on a pinned clock 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -15,22 +14,19 @@ import pytest
 
 from deadlines.rules import load_rules
 from deadlines.web.app import create_app
-from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, serving
+from tests.browser_helpers import NEEDS_AXE, NEEDS_CHROMIUM, serving
 from tests.conftest import RULES_DIR, Cli, cli_env
 from tests.smtp_server import free_port
-from tests.test_browser_a11y import AXE, VIEWPORTS, A11ySite, _browser, _check, _open
-from tests.test_every_election import STATIONS_CSV, VACANCY, VACANCY_TOML
+from tests.test_browser_a11y import VIEWPORTS, A11ySite, _browser, _check, _open
+from tests.test_every_election import STATIONS_CSV, VACANCY, rules_with_vacancy
 from tests.web_helpers import make_settings
 
 NOW = datetime(2026, 12, 1, 3, tzinfo=UTC)
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-    ),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed under .ci/node (.ci/run does it)"),
+    NEEDS_CHROMIUM,
+    NEEDS_AXE,
 ]
 
 
@@ -52,9 +48,7 @@ TYPES = _one_per_type()
 @pytest.fixture(scope="module")
 def browser_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[A11ySite]:
     tmp = tmp_path_factory.mktemp("every-browser")
-    rules = tmp / "rules"
-    shutil.copytree(RULES_DIR, rules)
-    (rules / "zz-test-vacancy.toml").write_text(VACANCY_TOML, encoding="utf-8")
+    rules = rules_with_vacancy(tmp)
     db = f"sqlite:///{tmp / 'site.db'}"
     port = free_port()
     url = f"http://127.0.0.1:{port}"

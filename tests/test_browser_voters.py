@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from deadlines.web.app import create_app
-from tests.browser_helpers import CHROMEDRIVER, CHROMIUM, chromium, serving
+from tests.browser_helpers import NEEDS_CHROMIUM, chromium, serving
 from tests.smtp_server import free_port
 from tests.test_browser import ARTIFACTS
 from tests.web_helpers import ELECTION_2028, make_settings
@@ -25,10 +25,7 @@ LA_CLOSE = "2028년 2월 12일 (토) 07:00 (로스앤젤레스)"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-    ),
+    NEEDS_CHROMIUM,
 ]
 
 

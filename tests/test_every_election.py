@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -115,12 +116,19 @@ class World:
         return [i.record for i in self.data.items if i.record.election_id == election]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    tmp = tmp_path_factory.mktemp("every")
+def rules_with_vacancy(tmp: Path) -> Path:
+    """The shipped rule files under `tmp/rules`, plus the presidential vacancy election that
+    this module adds (the one rule set with no shipped election)."""
     rules = tmp / "rules"
     shutil.copytree(RULES_DIR, rules)
     (rules / "zz-test-vacancy.toml").write_text(VACANCY_TOML, encoding="utf-8")
+    return rules
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    tmp = tmp_path_factory.mktemp("every")
+    rules = rules_with_vacancy(tmp)
     db = f"sqlite:///{tmp / 'site.db'}"
     settings = make_settings(db, tmp, rules_dir=rules)
     run = Cli({**cli_env(db, tmp), "DEADLINES_RULES_DIR": str(rules)})

@@ -19,15 +19,11 @@ from deadlines.db.models import DeadlineRow, Subscriber, Subscription
 from deadlines.reminders.subscribers import SignUp, link_token, sign_up
 from deadlines.tokens import make_token
 from deadlines.voter_links import DoneTarget, done_token
-from tests.conftest import ROOT
+from tests.browser_helpers import AXE, NEEDS_AXE, NEEDS_CHROMIUM
 from tests.test_browser import LiveSite, _browser, _wait_for, live_site  # noqa: F401  (fixture)
 from tests.web_helpers import ELECTION_2028
 
-AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed ({AXE})"),
-]
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM, NEEDS_AXE]
 
 
 def violations(driver: object) -> list[str]:
