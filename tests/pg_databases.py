@@ -39,14 +39,19 @@ def name_of(url: str) -> str | None:
     return name if name and name.startswith(("t_", "tmpl_")) else None
 
 
-def new_database(prefix: str = "t_") -> str:
-    name = f"{prefix}{uuid.uuid4().hex[:16]}"
+def _create(name: str, template: str | None = None) -> None:
     with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         # A commit here need not wait for its WAL to reach the disk: what the tests crash is
         # the service's processes, never the server, and a commit is visible at once either
-        # way. A setting of this database only; the server's own are left as they are.
+        # way. A setting of this database only (not copied by TEMPLATE); the server's own are
+        # left as they are.
         conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+
+
+def new_database(prefix: str = "t_") -> str:
+    name = f"{prefix}{uuid.uuid4().hex[:16]}"
+    _create(name)
     if prefix == "t_":
         _FRESH.add(name)
     return name
@@ -90,10 +95,8 @@ def copy_template(template: str, into_url: str) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
             (template,),
         )
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
-    _FRESH.discard(name)
+    drop_database(name)
+    _create(name, template)
 
 
 def _drop_templates() -> None:

@@ -50,12 +50,7 @@ def _template(staff: Mapping[str, str]) -> Path:
     where = _template_root() / f"t{len(_TEMPLATES)}"
     build = where / "build"
     build.mkdir(parents=True)
-    url = f"sqlite:///{build / 'deadlines.db'}"
-    run = Cli(cli_env(url, build))
-    assert run("init").exit_code == 0
-    assert run("rules", "apply").exit_code == 0
-    if staff:
-        add_staff_accounts(url, staff)
+    _build(f"sqlite:///{build / 'deadlines.db'}", build, staff)
     # The backup API gives one self-contained file (no -wal beside it) to copy from.
     with sqlite3.connect(build / "deadlines.db") as src, sqlite3.connect(where / "deadlines.db") as dst:
         src.backup(dst)
