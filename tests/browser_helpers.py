@@ -40,14 +40,15 @@ def serving(app: Any, port: int) -> Iterator[str]:
     thread.start()
     try:
         deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not answer /healthz within 20 s")
+        with httpx.Client(timeout=1) as client:  # one TLS context for the whole wait
+            while time.monotonic() < deadline:
+                try:
+                    if client.get(f"{url}/healthz").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            else:
+                pytest.fail("the server did not answer /healthz within 20 s")
         yield url
     finally:
         server.should_exit = True

@@ -13,6 +13,7 @@ import logging
 import queue
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,8 @@ from deadlines.reminders.results import Result
 from deadlines.settings import Settings
 
 log = logging.getLogger("deadlines.worker")
+# How long the recorder waits for more outcomes to share a commit with the first one.
+LINGER = 0.02
 # Which report counter each stored state (or verdict) adds to; a re-planned row goes back to pending.
 _COUNTERS: dict[str, str] = {
     State.SENT: "sent",
@@ -117,15 +120,7 @@ class Recorder(threading.Thread):
     def run(self) -> None:
         done = False
         while not done:
-            first = self.queue.get()
-            batch = [] if first is None else [first]
-            done = first is None
-            while not self.queue.empty():
-                item = self.queue.get()
-                if item is None:
-                    done = True
-                else:
-                    batch.append(item)
+            batch, done = self._take()
             if not batch:
                 continue
             try:
@@ -134,6 +129,26 @@ class Recorder(threading.Thread):
                 with self._lock:
                     self._unstored -= len(batch)
                 self.on_stored()
+
+    def _take(self) -> tuple[list[Result], bool]:
+        """The next outcomes to store together, and whether the pass has ended. Once one arrives,
+        more are gathered for up to `LINGER` seconds (or until the bound is reached): a relay
+        answers a message in about a millisecond, so without the wait nearly every outcome got
+        a transaction of its own, and the database round trips cost more than the sending."""
+        first = self.queue.get()
+        if first is None:
+            return [], True
+        batch = [first]
+        until = time.monotonic() + LINGER
+        while len(batch) < self.limit:
+            try:
+                item = self.queue.get(timeout=max(0.0, until - time.monotonic()))
+            except queue.Empty:
+                break
+            if item is None:
+                return batch, True
+            batch.append(item)
+        return batch, False
 
     def _store(self, batch: list[Result]) -> None:
         s = self.settings
