@@ -79,13 +79,14 @@ def postgres_unavailable() -> str | None:
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A new, empty database on the PostgreSQL server for one test, dropped afterwards."""
+    """A new, empty database on the PostgreSQL server for one test (dropped when the test process
+    ends, see tests/pg_databases.py)."""
     reason = postgres_unavailable()
     if reason:
         pytest.skip(reason)
     name = pg_databases.new_database()
     yield pg_databases.url_of(name)
-    pg_databases.drop_database(name)
+    pg_databases.release_database(name)
 
 
 @pytest.fixture

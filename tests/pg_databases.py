@@ -2,8 +2,12 @@
 
 Each test gets a new database (not a schema of the shared `test` one), so a database that `init`
 and `rules apply` once built can be copied into it with `CREATE DATABASE ... TEMPLATE`: about
-20 ms against 1.5 s for running the two commands again. Every database made here is dropped
-when its test (or, for templates, its test process) ends.
+20 ms against 1.5 s for running the two commands again.
+
+Every database made here is dropped when its test process ends, not when its test does: the
+server answers each DROP DATABASE with an immediate checkpoint, and several hundred of them in a
+run, each flushing whatever the busiest test had just written, cost the suite tens of seconds.
+A finished test's database only has its connections closed.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ POSTGRES_URL = os.environ.get("DEADLINES_TEST_POSTGRES_URL", "postgresql://postg
 
 # Databases made by `new_database` and not yet given any table: the ones a template may replace.
 _FRESH: set[str] = set()
-_TEMPLATES: list[str] = []
+# Every database this process made, dropped when it exits.
+_MADE: list[str] = []
 
 
 def _admin() -> psycopg.Connection[tuple[object, ...]]:
@@ -51,17 +56,25 @@ def _create(name: str, template: str | None = None) -> None:
 
 def new_database(prefix: str = "t_") -> str:
     name = f"{prefix}{uuid.uuid4().hex[:16]}"
+    if not _MADE:
+        atexit.register(_drop_all)
+    _MADE.append(name)
     _create(name)
     if prefix == "t_":
         _FRESH.add(name)
     return name
 
 
-def drop_database(name: str) -> None:
+def _disconnect(conn: psycopg.Connection[tuple[object, ...]], name: str) -> None:
+    conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+
+
+def release_database(name: str) -> None:
+    """The test using `name` is over: its connections are closed (a server or worker the test
+    started may still hold some); the database itself goes when this process exits."""
     _FRESH.discard(name)
     with _admin() as conn:
-        # FORCE: a server or worker the test started may still hold a connection.
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _disconnect(conn, name)
 
 
 def is_fresh(url: str) -> bool:
@@ -78,28 +91,29 @@ def is_fresh(url: str) -> bool:
 
 def new_template() -> str:
     """An empty database for building a template in; dropped when the test process ends."""
-    name = new_database("tmpl_")
-    if not _TEMPLATES:
-        atexit.register(_drop_templates)
-    _TEMPLATES.append(name)
-    return name
+    return new_database("tmpl_")
 
 
 def copy_template(template: str, into_url: str) -> None:
     """Replace the fresh database `into_url` names with a copy of `template`."""
     name = name_of(into_url)
     assert name is not None
+    _FRESH.discard(name)
+    retired = f"x_{uuid.uuid4().hex[:16]}"
+    _MADE.append(retired)
     with _admin() as conn:
         # A copy needs the template to have no session; an engine the build left behind may.
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-            (template,),
-        )
-    drop_database(name)
+        _disconnect(conn, template)
+        # Renamed out of the way, not dropped (see above); the server waits a moment for the
+        # fresh database's last sessions to end.
+        _disconnect(conn, name)
+        conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{retired}"')
     _create(name, template)
 
 
-def _drop_templates() -> None:
-    for name in _TEMPLATES:
-        with contextlib.suppress(psycopg.Error):
-            drop_database(name)
+def _drop_all() -> None:
+    with contextlib.suppress(psycopg.Error), _admin() as conn:
+        for name in _MADE:
+            with contextlib.suppress(psycopg.Error):
+                # FORCE: a process a test started may still hold a connection.
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

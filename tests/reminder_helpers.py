@@ -145,7 +145,9 @@ def prepare(
         "base_url": "https://deadlines.example.org",
         "uid_domain": "deadlines.example.org",
         "retry_base_seconds": 1,
-        "smtp_timeout": 5,
+        # Loopback answers in milliseconds, but a full suite on two cores can stall a thread for
+        # seconds; a tighter timeout turned such a stall into a retry and a missing email.
+        "smtp_timeout": 20,
         "mail_from": "Election deadlines <noreply@deadlines.example.org>",
         "secret_key": "test-secret",
     }

@@ -98,7 +98,7 @@ def served(
         if reason:
             pytest.skip(reason)
         name = pg_databases.new_database()
-        request.addfinalizer(lambda: pg_databases.drop_database(name))
+        request.addfinalizer(lambda: pg_databases.release_database(name))
         url = pg_databases.url_of(name)
     with _serving(url, where) as running:
         yield running

@@ -123,7 +123,7 @@ def test_international_addresses_fail_alone_or_go_with_smtputf8(
         local_id = subscribers(settings)[LOCAL].id
         local_rows = [r for r in rows(settings) if r.subscriber_id == local_id]
         if smtputf8:
-            assert reminders_to(server, LOCAL) == 1
+            assert reminders_to(server, LOCAL) == 1, [(r.state, r.last_error) for r in local_rows]
             assert ([LOCAL], True) in server.handler.envelopes
             assert {r.state for r in local_rows} == {"sent"}
         else:
