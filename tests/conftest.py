@@ -77,6 +77,12 @@ def postgres_unavailable() -> str | None:
     return _PG_REASON[0]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def drop_test_databases() -> Iterator[None]:
+    yield
+    pg_databases.drop_all()
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A new, empty database on the PostgreSQL server for one test (dropped when the test process

@@ -17,16 +17,23 @@ ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 5000
 
 
-def due_reminders(url: str, n: int, now: datetime, close: datetime, *, rules: Path = ROOT / "rules") -> None:
+def due_reminders(
+    url: str, n: int, now: datetime, close: datetime, *, rules: Path = ROOT / "rules", applied: bool = False
+) -> None:
     """The shipped rules applied, and `n` active subscribers each with one P1D reminder of the
     22nd election's overseas reporting due at `now` (closing at `close`). The subscriptions
     follow media deadlines, none of which a planning pass near `now` adds, so the rows made
-    here are exactly what is due."""
+    here are exactly what is due. With `applied`, the database already holds the shipped rules
+    (a test's copy of the template database)."""
     engine = make_engine(url)
-    upgrade(engine)
+    if not applied:
+        upgrade(engine)
     with Session(engine) as session:
-        apply_rulebook(session=session, book=load_rules(rules), actor="factory", now=now - timedelta(days=30))
-        session.commit()
+        if not applied:
+            apply_rulebook(
+                session=session, book=load_rules(rules), actor="factory", now=now - timedelta(days=30)
+            )
+            session.commit()
         deadline = session.exec(
             select(DeadlineRow).where(
                 DeadlineRow.slug == "overseas-absentee-report",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import threading
 import uuid
 
 import psycopg
@@ -111,9 +112,28 @@ def copy_template(template: str, into_url: str) -> None:
     _create(name, template)
 
 
+def drop_all() -> None:
+    """Drop every database this process made, several at once: the server's checkpoint for
+    each DROP is shared by the drops waiting on it. Called when the test session ends (before
+    the interpreter's shutdown, which refuses new threads); `atexit` is the fallback."""
+    names = list(_MADE)
+    _MADE.clear()
+    threads = [threading.Thread(target=_drop, args=(names[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def _drop_all() -> None:
+    names = list(_MADE)
+    _MADE.clear()
+    _drop(names)
+
+
+def _drop(names: list[str]) -> None:
     with contextlib.suppress(psycopg.Error), _admin() as conn:
-        for name in _MADE:
+        for name in names:
             with contextlib.suppress(psycopg.Error):
                 # FORCE: a process a test started may still hold a connection.
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -15,7 +15,7 @@ import pytest
 from deadlines.settings import load_settings
 from tests.conftest import Cli, cli_env, deadlines_command
 from tests.factories import due_reminders
-from tests.reminder_helpers import rows
+from tests.reminder_helpers import init_database, rows
 from tests.smtp_server import SmtpServer
 
 NOW = datetime(2024, 2, 9, 15, tzinfo=UTC)
@@ -26,7 +26,8 @@ CLOSE = NOW + timedelta(days=1)
 def test_four_workers_deliver_20000_reminders_exactly_once(
     postgres_url: str, tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    due_reminders(postgres_url, 20000, NOW, CLOSE)
+    init_database(postgres_url, tmp_path)
+    due_reminders(postgres_url, 20000, NOW, CLOSE, applied=True)
     env = {
         **os.environ,
         **cli_env(postgres_url, tmp_path),
