@@ -92,7 +92,9 @@ def _bind_values(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     if not rows:
         return
     dialect = session.get_bind().dialect
-    processors = [(key, table.c[key].type.bind_processor(dialect)) for key in rows[0]]
+    # The dialect's own type, as a statement would use: the generic Date has no processor, and
+    # a raw date would fall to sqlite3's default adapter, deprecated since Python 3.12.
+    processors = [(key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect)) for key in rows[0]]
     active = [(key, process) for key, process in processors if process is not None]
     for values in rows:
         for key, process in active:
