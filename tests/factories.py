@@ -28,12 +28,12 @@ def due_reminders(
     engine = make_engine(url)
     if not applied:
         upgrade(engine)
-    with Session(engine) as session:
-        if not applied:
+        with Session(engine) as session:
             apply_rulebook(
                 session=session, book=load_rules(rules), actor="factory", now=now - timedelta(days=30)
             )
             session.commit()
+    with Session(engine) as session:
         deadline = session.exec(
             select(DeadlineRow).where(
                 DeadlineRow.slug == "overseas-absentee-report",

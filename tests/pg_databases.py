@@ -58,7 +58,7 @@ def _create(name: str, template: str | None = None) -> None:
 def new_database(prefix: str = "t_") -> str:
     name = f"{prefix}{uuid.uuid4().hex[:16]}"
     if not _MADE:
-        atexit.register(_drop_all)
+        atexit.register(drop_all, 1)
     _MADE.append(name)
     _create(name)
     if prefix == "t_":
@@ -112,26 +112,25 @@ def copy_template(template: str, into_url: str) -> None:
     _create(name, template)
 
 
-def drop_all() -> None:
-    """Drop every database this process made, several at once: the server's checkpoint for
-    each DROP is shared by the drops waiting on it. Called when the test session ends (before
-    the interpreter's shutdown, which refuses new threads); `atexit` is the fallback."""
+def drop_all(ways: int = 4) -> None:
+    """Drop every database this process made, `ways` at once: the server's checkpoint for each
+    DROP is shared by the drops waiting on it. Called when the test session ends, before the
+    interpreter's shutdown, which refuses new threads; the `atexit` fallback drops one by one."""
     names = list(_MADE)
     _MADE.clear()
-    threads = [threading.Thread(target=_drop, args=(names[i::4],)) for i in range(4)]
+    if ways <= 1:
+        _drop(names)
+        return
+    threads = [threading.Thread(target=_drop, args=(names[i::ways],)) for i in range(ways)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
 
-def _drop_all() -> None:
-    names = list(_MADE)
-    _MADE.clear()
-    _drop(names)
-
-
 def _drop(names: list[str]) -> None:
+    if not names:
+        return  # no connection at all: a run without PostgreSQL made none
     with contextlib.suppress(psycopg.Error), _admin() as conn:
         for name in names:
             with contextlib.suppress(psycopg.Error):
