@@ -369,3 +369,22 @@ def test_console_shows_the_pause_resumes_and_brings_an_address_back(sqlite_url: 
     assert (gone.status, gone.hard_bounces) == ("active", 0)
     actions = audit_actions(settings)
     assert "dispatch.resume" in actions and "subscriber.unsuppress" in actions
+
+
+@pytest.mark.parametrize("first", [LOCAL, "plain@example.org"], ids=["utf8-first", "ascii-first"])
+def test_the_first_message_on_a_new_connection_sees_the_relays_extensions(first: str) -> None:
+    """aiosmtplib says EHLO lazily, on the first MAIL; asked before that, a fresh plain connection
+    offered nothing, so a UTF-8 address that happened to come first on a connection failed as if
+    the relay had no SMTPUTF8 (a CI run met this in the 42-address test above)."""
+    message = b"From: n@example.org\r\nTo: x@example.org\r\nSubject: t\r\n\r\nbody\r\n"
+
+    async def send_first(port: int) -> list[Delivery]:
+        connection = Connection(SmtpSettings("127.0.0.1", port, timeout=5))
+        try:
+            return [(await connection.send("n@example.org", to, message)).status for to in (first, LOCAL)]
+        finally:
+            await connection.close()
+
+    with smtp(Behaviour(smtputf8=True)) as server:
+        assert asyncio.run(send_first(server.port)) == [Delivery.SENT, Delivery.SENT]
+        assert server.handler.envelopes[0] == ([first], not first.isascii())

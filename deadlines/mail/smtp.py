@@ -106,6 +106,10 @@ class Connection:
                 )
                 await client.connect()
                 self.client = client
+                if client.is_ehlo_or_helo_needed:
+                    # aiosmtplib greets lazily, on the first MAIL; the envelope is built before
+                    # that from what the relay offers (SMTPUTF8, SIZE), so greet now.
+                    await _greet(client)
                 if s.username:
                     stage = Stage.AUTH
                     await client.login(s.username, s.password or "")
@@ -183,8 +187,12 @@ class Connection:
     async def _drop(self) -> None:
         client, self.client = self.client, None
         if client is not None:
-            # Closing an already broken connection must never raise.
+            # Closing an already broken connection must never raise. Abort rather than close: a
+            # TLS close waits for the relay's goodbye, which a failed connection does not owe us
+            # and which can outlast a short run's event loop (the socket then leaks).
             with contextlib.suppress(Exception):
+                if isinstance(client.transport, asyncio.Transport):
+                    client.transport.abort()
                 client.close()
 
     async def close(self) -> None:
@@ -192,6 +200,16 @@ class Connection:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await self.client.quit()
         await self._drop()
+
+
+async def _greet(client: aiosmtplib.SMTP) -> None:
+    """EHLO, or HELO from a relay that refuses EHLO but keeps the connection open."""
+    try:
+        await client.ehlo()
+    except aiosmtplib.SMTPHeloError:
+        if not client.is_connected:
+            raise
+        await client.helo()
 
 
 def _failure(stage: Stage, error: Exception, other: Delivery) -> Outcome:
