@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from deadlines.db.engine import make_engine
+from deadlines.reminders.plan_db import plan_new
 from deadlines.settings import load_settings
 from tests.conftest import Cli, cli_env, deadlines_command
 from tests.factories import due_reminders
@@ -37,18 +39,24 @@ def test_four_workers_deliver_20000_reminders_exactly_once(
         "DEADLINES_BATCH_SIZE": "100",
         "DEADLINES_UID_DOMAIN": "deadlines.example.org",
     }
-    workers = [
-        subprocess.Popen(
-            [*deadlines_command(), "worker", "--once", "--now", NOW.isoformat()],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        for _ in range(4)
-    ]
+    # Each worker's log goes to a file: four pipes read one after another could fill and stall.
+    logs = [tmp_path / f"worker{n}.log" for n in range(4)]
+    workers = []
+    for log in logs:
+        with log.open("w") as err:
+            workers.append(
+                subprocess.Popen(
+                    [*deadlines_command(), "worker", "--once", "--now", NOW.isoformat()],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=err,
+                    text=True,
+                )
+            )
     outputs = [w.communicate(timeout=600)[0] for w in workers]
-    assert all(w.returncode == 0 for w in workers), outputs
+    assert all(w.returncode == 0 for w in workers), [
+        (w.returncode, out, log.read_text()[-2000:]) for w, out, log in zip(workers, outputs, logs, strict=True)
+    ]
     sent_by = [int(o.split("sent ")[1].split(",")[0]) for o in outputs]
     assert sum(sent_by) == 20000
     assert sum(1 for n in sent_by if n > 0) >= 2, f"the work was not shared: {sent_by}"
@@ -59,6 +67,25 @@ def test_four_workers_deliver_20000_reminders_exactly_once(
     assert {r.state for r in due} == {"sent"} and len(due) == 20000
     # The workers' planning pass adds later reminders; none of them is due yet.
     assert all(r.state == "pending" and r.due_at > NOW for r in final if r.due_at > NOW)
+
+
+@pytest.mark.slow(seconds=8)
+def test_planning_reads_a_fresh_bulk_import_in_linear_time(postgres_url: str, tmp_path: Path) -> None:
+    """Found in CI: four workers planning 20,000 new subscriptions all ran past the statement
+    timeout on the first FETCH. Before any ANALYZE the server guessed a dozen active subscribers,
+    and a cursor is planned for its first tenth by default, so it chose a nested loop over the
+    subscriber table for every subscription. Quadratic: reading 10,000 took some 2 s here, planned
+    for every row 0.03 s; half a second bounds it with room for a loaded machine."""
+    init_database(postgres_url, tmp_path)
+    due_reminders(postgres_url, 10000, NOW, CLOSE, applied=True)
+    # The factory made the reminders these subscriptions are owed, so planning adds none and
+    # the timeout bounds reading them alone.
+    engine = make_engine(postgres_url, statement_timeout_ms=500)
+    try:
+        planned = plan_new(engine, now=NOW, horizon=timedelta(days=30), quiet=None)
+    finally:
+        engine.dispose()
+    assert planned == 0
 
 
 @pytest.mark.slow

@@ -140,6 +140,12 @@ def _subscriptions(engine: Engine) -> Iterator[SubscriptionView]:
         return parsed[text]
 
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # A cursor is planned for its first tenth by default, which after a bulk import
+            # (before any ANALYZE: "13 active subscribers") chose a nested loop over the
+            # subscriber table for every subscription, quadratic: 20,000 took 8 s a worker and
+            # ran past the statement timeout under load. Every row is read, so plan for all.
+            conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
         for sid, subscriber_id, zone, election, audiences, triggers, station, check in conn.execute(query):
             yield SubscriptionView(
                 sid or 0,
