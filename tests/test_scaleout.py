@@ -55,7 +55,8 @@ def test_four_workers_deliver_20000_reminders_exactly_once(
             )
     outputs = [w.communicate(timeout=600)[0] for w in workers]
     assert all(w.returncode == 0 for w in workers), [
-        (w.returncode, out, log.read_text()[-2000:]) for w, out, log in zip(workers, outputs, logs, strict=True)
+        (w.returncode, out, log.read_text()[-2000:])
+        for w, out, log in zip(workers, outputs, logs, strict=True)
     ]
     sent_by = [int(o.split("sent ")[1].split(",")[0]) for o in outputs]
     assert sum(sent_by) == 20000
