@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
+
+from tests.http_wait import wait_for_health
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -39,16 +39,8 @@ def serving(app: Any, port: int) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 20
-        with httpx.Client(timeout=1) as client:  # one TLS context for the whole wait
-            while time.monotonic() < deadline:
-                try:
-                    if client.get(f"{url}/healthz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            else:
-                pytest.fail("the server did not answer /healthz within 20 s")
+        if not wait_for_health(url, alive=thread.is_alive):
+            pytest.fail("the server did not answer /healthz within 20 s")
         yield url
     finally:
         server.should_exit = True

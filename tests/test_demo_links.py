@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from deadlines.errors import ConfigError
 from deadlines.mailcatcher import MailCatcher
 from tests.conftest import RULES_DIR, deadlines_command
+from tests.http_wait import wait_for_health
 from tests.smtp_server import free_port
 
 ELECTION = "kr-2028-national-assembly"
@@ -73,16 +73,15 @@ def test_demo_links_follow_the_port_and_mail_is_caught(tmp_path: Path, taken_por
     reader.start()
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, "".join(lines)
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code < 500:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "".join(lines)
-            time.sleep(0.5)
+        up = wait_for_health(
+            base,
+            seconds=120,
+            alive=lambda: process.poll() is None,
+            healthy=lambda status: status < 500,
+            pause=0.5,
+            timeout=2,
+        )
+        assert up, "".join(lines)
         output = "".join(lines)
         said = re.search(r"mail goes to (\S+)/ \(mail catcher on 127\.0\.0\.1:(\d+)\)", output)
         assert said, output

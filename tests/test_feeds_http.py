@@ -19,6 +19,7 @@ import pytest
 
 from tests import pg_databases
 from tests.conftest import RULES_DIR, Cli, cli_env, deadlines_command, postgres_unavailable
+from tests.http_wait import wait_for_health
 from tests.reminder_helpers import init_database
 from tests.smtp_server import free_port
 
@@ -37,19 +38,8 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 20
-        # One client for the whole wait: each httpx.get builds a TLS context (about 15 ms of CPU)
-        # even for plain HTTP, and a starting server is asked dozens of times.
-        with httpx.Client(timeout=1) as client:
-            while time.monotonic() < deadline:
-                try:
-                    if client.get(self.url + "/healthz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
+        if wait_for_health(self.url, alive=lambda: self.process.poll() is None):
+            return
         self.stop()
         raise RuntimeError(f"server did not start; log: {Path(self.log.name).read_text()}")
 
